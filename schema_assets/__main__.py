@@ -1,0 +1,3 @@
+from schema_assets.cli import main
+
+main()

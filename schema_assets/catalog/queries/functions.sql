@@ -1,0 +1,17 @@
+-- name: functions  (functions and procedures; aggregates are not covered)
+SELECT n.nspname AS schema, p.proname AS name,
+       pg_get_function_identity_arguments(p.oid) AS identity_args,
+       pg_get_function_result(p.oid) AS result,
+       p.prokind AS kind,
+       pg_get_functiondef(p.oid) AS definition,
+       l.lanname AS language,
+       p.proacl::text[] AS acl,
+       obj_description(p.oid, 'pg_proc') AS comment
+FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
+WHERE p.prokind IN ('f', 'p', 'w')
+  AND n.nspname NOT LIKE 'pg\_%%' AND n.nspname <> ALL(%(excluded)s)
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                  WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+ORDER BY 1, 2, 3

@@ -1,0 +1,26 @@
+-- name: sequences
+SELECT n.nspname AS schema, c.relname AS name,
+       format_type(s.seqtypid, NULL) AS data_type,
+       s.seqstart AS start, s.seqincrement AS increment, s.seqmin AS min_value,
+       s.seqmax AS max_value, s.seqcache AS cache, s.seqcycle AS cycle,
+       own.table_schema AS owned_by_schema, own.table_name AS owned_by_table,
+       own.column_name AS owned_by_column, coalesce(own.deptype = 'i', false) AS identity,
+       c.relacl::text[] AS acl,
+       obj_description(c.oid, 'pg_class') AS comment
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN LATERAL (
+  SELECT tn.nspname AS table_schema, tc.relname AS table_name, a.attname AS column_name, d.deptype
+  FROM pg_depend d
+  JOIN pg_class tc ON tc.oid = d.refobjid
+  JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+  JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+    AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+  LIMIT 1
+) own ON true
+WHERE n.nspname NOT LIKE 'pg\_%%' AND n.nspname <> ALL(%(excluded)s)
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 1, 2

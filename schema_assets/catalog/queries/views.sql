@@ -1,0 +1,13 @@
+-- name: views  (views and materialized views)
+SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind,
+       pg_get_viewdef(c.oid, true) AS definition,
+       c.reloptions::text[] AS options,
+       c.relacl::text[] AS acl,
+       obj_description(c.oid, 'pg_class') AS comment
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm')
+  AND n.nspname NOT LIKE 'pg\_%%' AND n.nspname <> ALL(%(excluded)s)
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 1, 2

@@ -1,0 +1,53 @@
+"""One error tree, so the CLI can map every expected failure to a stable exit code."""
+
+from __future__ import annotations
+
+
+class SchemaAssetsError(Exception):
+    """Base of every error the product raises on purpose (never a bug)."""
+
+    exit_code = 2
+
+
+class BadInputError(SchemaAssetsError):
+    """The user's input (a file, a URL, an option) cannot be used."""
+
+    exit_code = 2
+
+
+class SqlFileError(BadInputError):
+    """A statement of a schema file failed: says file, line, statement and server message."""
+
+    def __init__(self, file: str, line: int, statement: str, message: str) -> None:
+        self.file = file
+        self.line = line
+        self.statement = statement
+        self.message = message
+        snippet = statement.strip().splitlines()[0] if statement.strip() else ""
+        if len(snippet) > 120:
+            snippet = snippet[:117] + "..."
+        super().__init__(f"{file}:{line}: {message}\n  in statement: {snippet}")
+
+
+class DatabaseUnavailableError(SchemaAssetsError):
+    """The database cannot be reached or started."""
+
+    exit_code = 2
+
+
+class PlanRefusedError(SchemaAssetsError):
+    """The plan contains steps the user has not allowed (e.g. destructive ones)."""
+
+    exit_code = 3
+
+
+class ApplyError(SchemaAssetsError):
+    """A migration step failed; the error names the step, object and server message."""
+
+    exit_code = 4
+
+
+class ConcurrentRunError(SchemaAssetsError):
+    """Another run holds the migration lock for longer than we were willing to wait."""
+
+    exit_code = 5

@@ -83,7 +83,9 @@ class Plan:
         out: list[str] = []
         for s in reversed(self.steps):
             if s.down is None:
-                raise ValueError(f"step {s.action} {s.object} is irreversible: {s.irreversible_reason}")
+                raise ValueError(
+                    f"step {s.action} {s.object} is irreversible: {s.irreversible_reason}"
+                )
             out.extend(s.down)
         return out
 

@@ -143,9 +143,7 @@ def execute_statements(
     return done
 
 
-def apply_sql_files(
-    url: str, files: Sequence[Path | str], *, chunk_size: int | None = None
-) -> int:
+def apply_sql_files(url: str, files: Sequence[Path | str], *, chunk_size: int | None = None) -> int:
     """Parse all files first (syntax errors before any change), then apply them atomically."""
     from schema_assets.database import connect
 

@@ -77,4 +77,3 @@ def test_db_url_command_masks_password_of_database_url() -> None:
     assert result.returncode == 0
     assert "hunter2" not in result.stdout + result.stderr
     assert result.stdout.strip() == "postgresql://u:***@127.0.0.1:1/x"
-

@@ -36,7 +36,9 @@ def test_big_time_series_are_range_partitioned_by_month_with_default(warehouse_d
         assert parent.partition_key and parent.partition_key.startswith("RANGE")
         parts = snap.partitions_of(parent.key)
         assert any(p.partition_bound == "DEFAULT" for p in parts), parent.key
-        assert sum(p.name.endswith(tuple(f"_p2026{m:02d}" for m in range(1, 13))) for p in parts) >= 3
+        assert (
+            sum(p.name.endswith(tuple(f"_p2026{m:02d}" for m in range(1, 13))) for p in parts) >= 3
+        )
 
 
 def test_every_foreign_key_has_a_supporting_index(warehouse_db: str) -> None:

@@ -219,9 +219,34 @@ class Dependency:
     ref_column: str | None = None
 
 
+def _tuplify(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tuplify(v) for v in value)
+    return value
+
+
+def _build(klass: type, item: dict[str, Any]) -> Any:
+    """Dataclass from its asdict() form: lists back to tuples, nested columns rebuilt."""
+    values: dict[str, Any] = {}
+    for f in fields(klass):
+        if f.name not in item:
+            continue
+        value = item[f.name]
+        if f.name == "columns" and klass in (Table, View):
+            value = tuple(_build(Column, c) for c in value)
+        elif isinstance(value, dict):
+            value = dict(value)
+        else:
+            value = _tuplify(value)
+        values[f.name] = value
+    return klass(**values)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
-        return [[_plain(k), _plain(v)] for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
+        return [
+            [_plain(k), _plain(v)] for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))
+        ]
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if hasattr(value, "__dataclass_fields__"):
@@ -278,7 +303,44 @@ class Snapshot:
         return hash(self.fingerprint())
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Lossless JSON-able form (object lists per kind); inverse of `from_dict`."""
+        data = asdict(self)
+        for name, value in data.items():
+            if isinstance(value, dict):
+                data[name] = list(value.values())
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Snapshot:
+        """Rebuild a snapshot stored by `to_dict` (e.g. the last applied state, for drift)."""
+        kinds: dict[str, tuple[type, Any]] = {
+            "schemas": (Schema, lambda o: o.name),
+            "extensions": (Extension, lambda o: o.name),
+            "enums": (Enum, lambda o: (o.schema, o.name)),
+            "domains": (Domain, lambda o: (o.schema, o.name)),
+            "sequences": (Sequence, lambda o: (o.schema, o.name)),
+            "tables": (Table, lambda o: (o.schema, o.name)),
+            "constraints": (Constraint, lambda o: (o.schema, o.table, o.name)),
+            "indexes": (Index, lambda o: (o.schema, o.name)),
+            "views": (View, lambda o: (o.schema, o.name)),
+            "functions": (Function, lambda o: o.key),
+            "triggers": (Trigger, lambda o: (o.schema, o.table, o.name)),
+            "policies": (Policy, lambda o: (o.schema, o.table, o.name)),
+        }
+        kwargs: dict[str, Any] = {}
+        for name, (klass, key) in kinds.items():
+            objects = [_build(klass, item) for item in data.get(name, [])]
+            kwargs[name] = {key(o): o for o in objects}
+        kwargs["dependencies"] = tuple(_build(Dependency, d) for d in data.get("dependencies", []))
+        kwargs["server_version"] = data.get("server_version", 0)
+        return cls(**kwargs)
+
+    @classmethod
+    def from_json(cls, text: str) -> Snapshot:
+        return cls.from_dict(json.loads(text))
 
     # --- lookups used by diff and validation
     def table_constraints(self, key: Name) -> list[Constraint]:

@@ -83,8 +83,7 @@ def take_snapshot(
     params = {"excluded": list(excluded_schemas)}
     rows: dict[str, list[dict[str, Any]]] = {}
     own_transaction = (
-        not conn.autocommit
-        and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        not conn.autocommit and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     )
     with conn.cursor(row_factory=dict_row) as cur:
         if own_transaction:  # one consistent view of the catalog across all queries
@@ -111,90 +110,158 @@ def take_snapshot(
         },
         domains={
             (r["schema"], r["name"]): Domain(
-                r["schema"], r["name"], r["base_type"], r["not_null"], r["default_expr"],
-                r["collation"], tuple((c[0], c[1]) for c in (r["checks"] or [])), r["comment"],
+                r["schema"],
+                r["name"],
+                r["base_type"],
+                r["not_null"],
+                r["default_expr"],
+                r["collation"],
+                tuple((c[0], c[1]) for c in (r["checks"] or [])),
+                r["comment"],
             )  # fmt: skip
             for r in rows["domains"]
         },
         sequences={
             (r["schema"], r["name"]): Sequence(
-                r["schema"], r["name"], r["data_type"], r["start"], r["increment"],
-                r["min_value"], r["max_value"], r["cache"], r["cycle"],
+                r["schema"],
+                r["name"],
+                r["data_type"],
+                r["start"],
+                r["increment"],
+                r["min_value"],
+                r["max_value"],
+                r["cache"],
+                r["cycle"],
                 (r["owned_by_schema"], r["owned_by_table"], r["owned_by_column"])
-                if r["owned_by_table"] else None,
-                r["identity"], _t(r["acl"]), r["comment"],
+                if r["owned_by_table"]
+                else None,
+                r["identity"],
+                _t(r["acl"]),
+                r["comment"],
             )  # fmt: skip
             for r in rows["sequences"]
         },
         tables={
             (r["schema"], r["name"]): Table(
-                schema=r["schema"], name=r["name"], kind=r["kind"],
+                schema=r["schema"],
+                name=r["name"],
+                kind=r["kind"],
                 columns=tuple(columns.get((r["schema"], r["name"]), ())),
-                is_partition=r["is_partition"], partition_key=r["partition_key"],
+                is_partition=r["is_partition"],
+                partition_key=r["partition_key"],
                 partition_bound=r["partition_bound"],
                 parents=tuple(_name(p) for p in (r["parents"] or [])),
-                persistence=r["persistence"], rls_enabled=r["rls_enabled"],
-                rls_forced=r["rls_forced"], options=_t(r["options"]), acl=_t(r["acl"]),
+                persistence=r["persistence"],
+                rls_enabled=r["rls_enabled"],
+                rls_forced=r["rls_forced"],
+                options=_t(r["options"]),
+                acl=_t(r["acl"]),
                 comment=r["comment"],
             )  # fmt: skip
             for r in rows["tables"]
         },
         constraints={
             (r["schema"], r["table_name"], r["name"]): Constraint(
-                schema=r["schema"], table=r["table_name"], name=r["name"], type=r["type"],
-                definition=r["definition"], columns=_t(r["columns"]),
+                schema=r["schema"],
+                table=r["table_name"],
+                name=r["name"],
+                type=r["type"],
+                definition=r["definition"],
+                columns=_t(r["columns"]),
                 ref_table=(r["ref_schema"], r["ref_table"]) if r["ref_table"] else None,
-                ref_columns=_t(r["ref_columns"]), deferrable=r["deferrable"],
-                deferred=r["deferred"], validated=r["validated"], is_local=r["is_local"],
-                inherited_count=r["inherited_count"], has_parent=r["has_parent"],
-                index_name=r["index_name"], comment=r["comment"],
+                ref_columns=_t(r["ref_columns"]),
+                deferrable=r["deferrable"],
+                deferred=r["deferred"],
+                validated=r["validated"],
+                is_local=r["is_local"],
+                inherited_count=r["inherited_count"],
+                has_parent=r["has_parent"],
+                index_name=r["index_name"],
+                comment=r["comment"],
             )  # fmt: skip
             for r in rows["constraints"]
         },
         indexes={
             (r["schema"], r["name"]): Index(
-                schema=r["schema"], name=r["name"], table=r["table_name"],
-                definition=r["definition"], is_unique=r["is_unique"],
-                is_primary=r["is_primary"], is_valid=r["is_valid"], method=r["method"],
-                is_partitioned=r["is_partitioned"], constraint_name=r["constraint_name"],
-                parent_index=_name(r["parent_index"]), key_columns=_t(r["key_columns"]),
-                include_columns=_t(r["include_columns"]), predicate=r["predicate"],
+                schema=r["schema"],
+                name=r["name"],
+                table=r["table_name"],
+                definition=r["definition"],
+                is_unique=r["is_unique"],
+                is_primary=r["is_primary"],
+                is_valid=r["is_valid"],
+                method=r["method"],
+                is_partitioned=r["is_partitioned"],
+                constraint_name=r["constraint_name"],
+                parent_index=_name(r["parent_index"]),
+                key_columns=_t(r["key_columns"]),
+                include_columns=_t(r["include_columns"]),
+                predicate=r["predicate"],
                 comment=r["comment"],
             )  # fmt: skip
             for r in rows["indexes"]
         },
         views={
             (r["schema"], r["name"]): View(
-                r["schema"], r["name"], r["kind"], r["definition"],
-                tuple(columns.get((r["schema"], r["name"]), ())), _t(r["options"]),
-                _t(r["acl"]), r["comment"],
+                r["schema"],
+                r["name"],
+                r["kind"],
+                r["definition"],
+                tuple(columns.get((r["schema"], r["name"]), ())),
+                _t(r["options"]),
+                _t(r["acl"]),
+                r["comment"],
             )  # fmt: skip
             for r in rows["views"]
         },
         functions={
             (r["schema"], r["name"], r["identity_args"]): Function(
-                r["schema"], r["name"], r["identity_args"], r["result"], r["kind"],
-                r["definition"], r["language"], _t(r["acl"]), r["comment"],
+                r["schema"],
+                r["name"],
+                r["identity_args"],
+                r["result"],
+                r["kind"],
+                r["definition"],
+                r["language"],
+                _t(r["acl"]),
+                r["comment"],
             )  # fmt: skip
             for r in rows["functions"]
         },
         triggers={
             (r["schema"], r["table_name"], r["name"]): Trigger(
-                r["schema"], r["table_name"], r["name"], r["definition"], r["enabled"],
-                (r["function_schema"], r["function_name"]), r["comment"],
+                r["schema"],
+                r["table_name"],
+                r["name"],
+                r["definition"],
+                r["enabled"],
+                (r["function_schema"], r["function_name"]),
+                r["comment"],
             )  # fmt: skip
             for r in rows["triggers"]
         },
         policies={
             (r["schema"], r["table_name"], r["name"]): Policy(
-                r["schema"], r["table_name"], r["name"], r["command"], r["permissive"],
-                _t(r["roles"]), r["using_expr"], r["check_expr"],
+                r["schema"],
+                r["table_name"],
+                r["name"],
+                r["command"],
+                r["permissive"],
+                _t(r["roles"]),
+                r["using_expr"],
+                r["check_expr"],
             )  # fmt: skip
             for r in rows["policies"]
         },
         dependencies=tuple(
-            Dependency(r["schema"], r["name"], r["ref_kind"], r["ref_schema"], r["ref_name"],
-                       r["ref_column"])  # fmt: skip
+            Dependency(
+                r["schema"],
+                r["name"],
+                r["ref_kind"],
+                r["ref_schema"],
+                r["ref_name"],
+                r["ref_column"],
+            )  # fmt: skip
             for r in rows["dependencies"]
         ),
         server_version=version,

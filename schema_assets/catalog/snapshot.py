@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -85,9 +86,15 @@ def take_snapshot(
     own_transaction = (
         not conn.autocommit and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     )
-    with conn.cursor(row_factory=dict_row) as cur:
+    scope = conn.transaction() if conn.autocommit else contextlib.nullcontext()
+    with scope, conn.cursor(row_factory=dict_row) as cur:
         if own_transaction:  # one consistent view of the catalog across all queries
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        # Deparsed defaults and partition bounds depend on these: pin them (transaction-local).
+        cur.execute(
+            "SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, MDY', true),"
+            " set_config('IntervalStyle', 'postgres', true), set_config('search_path', '', true)"
+        )
         for kind in KINDS:
             cur.execute(query_text(kind), params)
             rows[kind] = cur.fetchall()

@@ -90,7 +90,9 @@ BEGIN
             EXECUTE format(
                 'CREATE TABLE %I.%I PARTITION OF %I.%I FOR VALUES FROM (%L) TO (%L)',
                 v_schema, v_part_name, v_schema, v_table,
-                to_char(v_from, 'YYYY-MM-DD'), to_char(v_to, 'YYYY-MM-DD')
+                -- Explicit UTC: bounds must not depend on the session's TimeZone.
+                to_char(v_from, 'YYYY-MM-DD') || ' 00:00:00+00',
+                to_char(v_to, 'YYYY-MM-DD') || ' 00:00:00+00'
             );
         EXCEPTION WHEN duplicate_table THEN
             -- Created concurrently by another session: not ours to report.

@@ -14,7 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def query(url: str, sql: str, params: tuple = ()) -> list[tuple]:
     with psycopg.connect(url) as conn:
-        return conn.execute(sql, params).fetchall()
+        return conn.execute(sql, params or None).fetchall()
 
 
 def scalar(url: str, sql: str, params: tuple = ()):

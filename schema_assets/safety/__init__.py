@@ -1,0 +1,1 @@
+"""What makes a destructive or long-running migration safe: archive, lint, rehearsal, drift."""

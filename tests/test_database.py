@@ -27,7 +27,7 @@ def test_mask_url_hides_password_but_keeps_the_rest() -> None:
 
 def test_with_database_keeps_socket_host() -> None:
     url = "postgresql://postgres:@/postgres?host=/tmp/x"
-    assert with_database(url, "other") == "postgresql://postgres:@/other?host=%2Ftmp%2Fx"
+    assert with_database(url, "other") == "postgresql://postgres:@/other?host=/tmp/x"
     assert database_name(with_database(url, "other")) == "other"
 
 

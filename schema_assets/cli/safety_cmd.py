@@ -1,0 +1,79 @@
+"""`schema-assets drift | archives | restore`: the safety net around migrations."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+
+FORMATS = click.Choice(["text", "md", "json"])
+
+
+@click.command("drift")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def drift(fmt: str) -> None:
+    """Report changes made to the live database outside this tool; exit 1 when there are any."""
+    from schema_assets.config import Settings
+    from schema_assets.database import server_url
+    from schema_assets.safety.drift import detect_drift
+
+    settings = Settings.from_env()
+    report = detect_drift(server_url(settings), settings)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, default=str))
+    elif fmt == "md":
+        click.echo(report.to_markdown(), nl=False)
+    else:
+        click.echo(report.to_text(), nl=False)
+    raise SystemExit(1 if report.drifted else 0)
+
+
+@click.command("archives")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def archives(fmt: str) -> None:
+    """List the data archived before destructive steps (restore it with `restore NAME`)."""
+    from schema_assets.database import server_url
+    from schema_assets.safety.archive import list_archives
+
+    items = list_archives(server_url())
+    if fmt == "json":
+        click.echo(json.dumps([a.to_dict() for a in items], indent=2))
+        return
+    if not items:
+        click.echo("no archives")
+        return
+    for a in items:
+        what = "whole table" if a.columns is None else "columns " + ", ".join(a.columns)
+        click.echo(
+            f"{a.name}  {'.'.join(a.source)} ({what}): {a.row_count} rows, "
+            f"revision {a.revision}, {a.created_at.isoformat(timespec='seconds')}"
+        )
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        from schema_assets.errors import BadInputError
+
+        raise BadInputError(f"--at {value!r} is not an ISO timestamp") from exc
+
+
+@click.command("restore")
+@click.argument("name")
+@click.option("--at", "at", help="Batch to restore (created_at from `archives --format json`).")
+def restore(name: str, at: str | None) -> None:
+    """Bring back data archived under NAME (latest batch unless --at picks another)."""
+    from schema_assets.database import server_url
+    from schema_assets.safety.archive import restore as restore_archive
+
+    result = restore_archive(server_url(), name, at=_timestamp(at))
+    click.echo(result.summary())
+
+
+def register(group: click.Group) -> None:
+    for command in (drift, archives, restore):
+        group.add_command(command)

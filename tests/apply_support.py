@@ -1,0 +1,51 @@
+"""Helpers for the applier tests: a throw-away project home and hand-built plans."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from schema_assets.config import Settings
+from schema_assets.plan import Plan, Step
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VERSIONS_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "versions"
+
+
+def make_home(tmp_path: Path) -> Path:
+    """A project home with the real alembic.ini and migrations/env.py, and no revisions."""
+    home = tmp_path / "project"
+    (home / "migrations" / "versions").mkdir(parents=True)
+    shutil.copy(PROJECT_ROOT / "alembic.ini", home / "alembic.ini")
+    for name in ("env.py", "script.py.mako"):
+        shutil.copy(PROJECT_ROOT / "migrations" / name, home / "migrations" / name)
+    return home
+
+
+def settings_for(home: Path, url: str, backend: str = "auto", **kw) -> Settings:
+    return Settings(project_root=home, database_url=url, backend=backend, **kw)
+
+
+def version_files(version: str) -> tuple[Path, ...]:
+    folder = VERSIONS_FIXTURES / version
+    return (folder / "setup_schema_functions.sql", folder / "schema.sql")
+
+
+def create_table_plan(name: str = "t1", target: str = "fp-1") -> Plan:
+    """Create `public.<name>` with an index built concurrently (a non-transactional step)."""
+    return Plan(
+        steps=(
+            Step(
+                "table", "create", f"public.{name}",
+                up=(f'CREATE TABLE public."{name}" (id bigint PRIMARY KEY, note text)',),
+                down=(f'DROP TABLE public."{name}"',),
+            ),
+            Step(
+                "index", "create", f"public.{name}_note_idx",
+                up=(f'CREATE INDEX CONCURRENTLY "{name}_note_idx" ON public."{name}" (note)',),
+                down=(f'DROP INDEX CONCURRENTLY public."{name}_note_idx"',),
+                transactional=False, lock="SHARE UPDATE EXCLUSIVE",
+            ),
+        ),
+        source="test", target="test", target_fingerprint=target,
+    )  # fmt: skip

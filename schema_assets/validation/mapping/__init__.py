@@ -1,5 +1,11 @@
 """API payload → table field mappings: load, map, and check them against the catalog."""
 
+from schema_assets.validation.mapping.checker import (
+    MappingFinding,
+    MappingReport,
+    check_mapping,
+    check_mappings,
+)
 from schema_assets.validation.mapping.loader import load_mapping_file, load_mappings, load_samples
 from schema_assets.validation.mapping.mapper import (
     LOOKUP_SUFFIX,
@@ -11,6 +17,10 @@ from schema_assets.validation.mapping.model import FieldMap, Lookup, Mapping, Tr
 from schema_assets.validation.mapping.transforms import dumps_json
 
 __all__ = [
+    "MappingFinding",
+    "MappingReport",
+    "check_mapping",
+    "check_mappings",
     "LOOKUP_SUFFIX",
     "FieldMap",
     "Lookup",

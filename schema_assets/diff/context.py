@@ -1,0 +1,237 @@
+"""Facts every comparator needs about the whole diff, computed once up front.
+
+Which relations are created or dropped by the plan, which columns change type, which
+views must be dropped and recreated around those changes, which functions and enum
+types are recreated. Dependents of a relation that is created in this plan are compared
+against nothing (plain CREATE); dependents of one that is dropped need no DROP of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from schema_assets.catalog.model import Constraint, Enum, Function, Name, Snapshot
+from schema_assets.diff.sqltext import type_name
+
+
+@dataclass
+class Context:
+    source: Snapshot
+    target: Snapshot
+    managed_partition: re.Pattern[str] | None = None
+    new_relations: set[Name] = field(default_factory=set)
+    dropped_relations: set[Name] = field(default_factory=set)
+    recreated_views: set[Name] = field(default_factory=set)
+    retyped_columns: set[tuple[str, str, str]] = field(default_factory=set)
+    recreated_enums: set[Name] = field(default_factory=set)
+    recreated_functions: set[tuple[str, str, str]] = field(default_factory=set)
+    kept_partitions: set[Name] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    _cache: dict[str, dict] = field(default_factory=dict, repr=False)
+
+    @property
+    def server_version(self) -> int:
+        return self.source.server_version or self.target.server_version or 180000
+
+    def fresh(self, rel: Name) -> bool:
+        """Created (or recreated) by this plan: dependents are created without online tricks."""
+        return rel in self.new_relations or rel in self.recreated_views
+
+    def gone(self, rel: Name) -> bool:
+        """Dropped (or dropped for recreation) by this plan: dependents go with it."""
+        return rel in self.dropped_relations or rel in self.recreated_views
+
+    def source_constraints_of(self, rel: Name) -> list[Constraint]:
+        return self._by_table("src_con", self.source.constraints.values()).get(rel, [])
+
+    def target_constraints_of(self, rel: Name) -> list[Constraint]:
+        return self._by_table("dst_con", self.target.constraints.values()).get(rel, [])
+
+    def _by_table(self, name: str, objects) -> dict[Name, list]:
+        if name not in self._cache:
+            index: dict[Name, list] = {}
+            for o in objects:
+                index.setdefault((o.schema, o.table), []).append(o)
+            self._cache[name] = index
+        return self._cache[name]
+
+    def is_partitioned(self, snap: Snapshot, rel: Name) -> bool:
+        t = snap.tables.get(rel)
+        return bool(t and t.kind == "p")
+
+
+def function_signature(f: Function) -> tuple[str, str, str]:
+    """(schema, name, argument types): what PostgreSQL identifies a function by."""
+    return (f.schema, f.name, _arg_types(f.identity_args))
+
+
+_MODES = ("in ", "out ", "inout ", "variadic ")
+
+
+def _split_args(args: str) -> list[str]:
+    parts, depth, current = [], 0, []
+    for ch in args:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    if "".join(current).strip():
+        parts.append("".join(current).strip())
+    return parts
+
+
+# Multi-word type names that must not be mistaken for "name type".
+_MULTIWORD = (
+    "double precision", "character varying", "bit varying", "timestamp without time zone",
+    "timestamp with time zone", "time without time zone", "time with time zone", "character",
+    "timestamp", "time", "interval",
+)  # fmt: skip
+
+
+def _arg_types(identity_args: str) -> str:
+    """Drop argument names from pg_get_function_identity_arguments' output."""
+    out = []
+    for arg in _split_args(identity_args):
+        low = arg.lower()
+        for mode in _MODES:
+            if low.startswith(mode):
+                arg, low = arg[len(mode) :], low[len(mode) :]
+                break
+        if not any(low == m or low.startswith((m + " ", m + "(")) for m in _MULTIWORD) and (
+            " " in arg
+        ):
+            head, rest = arg.split(" ", 1)
+            if not head.startswith('"') or head.endswith('"'):
+                arg = rest
+        out.append(arg.strip())
+    return ", ".join(out)
+
+
+def enum_needs_recreate(old: Enum, new: Enum) -> bool:
+    """True unless `new` only adds labels to `old` (kept in the same relative order)."""
+    it = iter(new.labels)
+    return not all(label in it for label in old.labels)
+
+
+def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | None) -> Context:
+    ctx = Context(source, target, re.compile(managed_pattern) if managed_pattern else None)
+    src_rel = set(source.tables) | set(source.views)
+    dst_rel = set(target.tables) | set(target.views)
+    if ctx.managed_partition:
+        ctx.kept_partitions = {
+            k
+            for k, t in source.tables.items()
+            if k not in target.tables
+            and t.is_partition
+            and t.parent in target.tables
+            and ctx.managed_partition.search(t.name)
+        }
+    ctx.new_relations = dst_rel - src_rel
+    ctx.dropped_relations = src_rel - dst_rel - ctx.kept_partitions
+    # Relations of another kind on the two sides (table <-> view) are both new and dropped.
+    for k in set(source.tables) & set(target.views):
+        ctx.new_relations.add(k)
+        ctx.dropped_relations.add(k)
+    for k in set(source.views) & set(target.tables):
+        ctx.new_relations.add(k)
+        ctx.dropped_relations.add(k)
+
+    for key, old in source.enums.items():
+        new = target.enums.get(key)
+        if new and enum_needs_recreate(old, new):
+            ctx.recreated_enums.add(key)
+    enum_types = {type_name(*k) for k in ctx.recreated_enums}
+    enum_types |= {t + "[]" for t in enum_types}
+
+    for key, t in source.tables.items():
+        dst = target.tables.get(key)
+        if dst is None:
+            continue
+        for col in t.columns:
+            other = dst.column(col.name)
+            if other is None or other.type != col.type or other.collation != col.collation:
+                ctx.retyped_columns.add((*key, col.name))
+            elif col.type in enum_types or other.generation_expr != col.generation_expr:
+                ctx.retyped_columns.add((*key, col.name))
+
+    src_sigs = {function_signature(f): f for f in source.functions.values()}
+    dst_sigs = {function_signature(f): f for f in target.functions.values()}
+    for sig, f in src_sigs.items():
+        g = dst_sigs.get(sig)
+        if g is None:
+            continue
+        if g.identity_args != f.identity_args or g.result != f.result or g.kind != f.kind:
+            ctx.recreated_functions.add(f.key)
+    gone_functions = {
+        (f.schema, f.name)
+        for f in source.functions.values()
+        if f.key in ctx.recreated_functions or function_signature(f) not in dst_sigs
+    }
+
+    # Views to drop and recreate: changed themselves, or reading something that changes.
+    for key, v in source.views.items():
+        w = target.views.get(key)
+        if w is not None and (
+            w.kind != v.kind
+            or w.definition != v.definition
+            or w.options != v.options
+            or [(c.name, c.type, c.collation) for c in w.columns]
+            != [(c.name, c.type, c.collation) for c in v.columns]
+        ):
+            ctx.recreated_views.add(key)
+    readers: dict[tuple, set[Name]] = {}
+    for d in source.dependencies:
+        view = (d.schema, d.name)
+        if d.ref_kind == "function":
+            readers.setdefault(("f", d.ref_schema, d.ref_name), set()).add(view)
+        else:
+            readers.setdefault(("r", d.ref_schema, d.ref_name), set()).add(view)
+            if d.ref_column:
+                readers.setdefault(("c", d.ref_schema, d.ref_name, d.ref_column), set()).add(view)
+    todo: list[Name] = list(ctx.recreated_views)
+    for col in ctx.retyped_columns:
+        todo.extend(readers.get(("c", *col), ()))
+    for fn in gone_functions:
+        todo.extend(readers.get(("f", *fn), ()))
+    for rel in ctx.dropped_relations:
+        todo.extend(readers.get(("r", *rel), ()))
+    while todo:
+        view = todo.pop()
+        if view not in source.views:
+            continue
+        if view in target.views and view not in ctx.recreated_views:
+            ctx.recreated_views.add(view)
+        elif view not in target.views and view not in ctx.dropped_relations:
+            ctx.dropped_relations.add(view)
+        else:
+            continue
+        todo.extend(readers.get(("r", *view), ()))
+    return ctx
+
+
+def view_depth(snap: Snapshot) -> dict[Name, int]:
+    """Depth of each view in the view-on-view graph (0: reads only tables)."""
+    reads: dict[Name, set[Name]] = {}
+    for d in snap.dependencies:
+        if d.ref_kind == "relation" and (d.ref_schema, d.ref_name) in snap.views:
+            reads.setdefault((d.schema, d.name), set()).add((d.ref_schema, d.ref_name))
+    depth: dict[Name, int] = {}
+
+    def visit(v: Name, seen: frozenset[Name]) -> int:
+        if v in depth:
+            return depth[v]
+        if v in seen:
+            return 0
+        d = 1 + max((visit(r, seen | {v}) for r in reads.get(v, ())), default=-1)
+        depth[v] = d
+        return d
+
+    for v in snap.views:
+        visit(v, frozenset())
+    return depth

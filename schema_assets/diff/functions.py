@@ -1,0 +1,113 @@
+"""Functions and procedures.
+
+A changed body is `CREATE OR REPLACE`. A changed result type, argument names or kind
+cannot be replaced: DROP + CREATE, with the views and triggers using it recreated around.
+SQL-language functions are created after tables because their bodies are checked.
+"""
+
+from __future__ import annotations
+
+from schema_assets.catalog.model import Function
+from schema_assets.diff import phases
+from schema_assets.diff.change import NO_LOCK, Change, display
+from schema_assets.diff.context import Context, function_signature
+from schema_assets.diff.privileges import grant_statements
+from schema_assets.diff.sqltext import literal, qualified
+
+
+def function_ref(f: Function) -> str:
+    return f"{qualified(f.schema, f.name)}({f.identity_args})"
+
+
+def _keyword(f: Function) -> str:
+    return "PROCEDURE" if f.kind == "p" else "FUNCTION"
+
+
+def create_function_sql(f: Function) -> list[str]:
+    out = [f.definition.strip()]
+    if f.comment is not None:
+        out.append(f"COMMENT ON {_keyword(f)} {function_ref(f)} IS {literal(f.comment)}")
+    out.extend(grant_statements(_keyword(f), function_ref(f), (), f.acl, default_public="X"))
+    return out
+
+
+def drop_function_sql(f: Function) -> str:
+    return f"DROP {_keyword(f)} {function_ref(f)}"
+
+
+def fresh_functions(ctx: Context) -> set[tuple[str, str, str]]:
+    """Target functions created by this plan (new or recreated): comments/grants included."""
+    if "fresh_functions" not in ctx._cache:
+        recreated_sigs = {
+            function_signature(ctx.source.functions[k]) for k in ctx.recreated_functions
+        }
+        ctx._cache["fresh_functions"] = {
+            k
+            for k, f in ctx.target.functions.items()
+            if k not in ctx.source.functions or function_signature(f) in recreated_sigs
+        }
+    return ctx._cache["fresh_functions"]
+
+
+def _create_phase(f: Function) -> int:
+    return phases.CREATE_SQL_FUNCTION if f.language == "sql" else phases.CREATE_FUNCTION
+
+
+def compare_functions(ctx: Context) -> list[Change]:
+    out: list[Change] = []
+    src, dst = ctx.source.functions, ctx.target.functions
+    fresh = fresh_functions(ctx)
+    dst_sigs = {function_signature(f) for f in dst.values()}
+    for key, f in sorted(src.items()):
+        if key in ctx.recreated_functions:
+            out.append(
+                Change(
+                    f.kind == "p" and "procedure" or "function",
+                    "drop",
+                    display(f.schema, f.name),
+                    (drop_function_sql(f),),
+                    tuple(create_function_sql(f)),
+                    phases.DROP_FUNCTION_FOR_RECREATE,
+                    lock=NO_LOCK,
+                    notes=("result type or argument names change: dropped and created again",),
+                )  # fmt: skip
+            )
+        elif key not in dst and function_signature(f) not in dst_sigs:
+            out.append(
+                Change(
+                    f.kind == "p" and "procedure" or "function",
+                    "drop",
+                    display(f.schema, f.name),
+                    (drop_function_sql(f),),
+                    tuple(create_function_sql(f)),
+                    phases.DROP_FUNCTION,
+                    lock=NO_LOCK,
+                )  # fmt: skip
+            )
+    for key, f in sorted(dst.items()):
+        kind = "procedure" if f.kind == "p" else "function"
+        if key in fresh:
+            out.append(
+                Change(
+                    kind,
+                    "create",
+                    display(f.schema, f.name),
+                    tuple(create_function_sql(f)),
+                    (drop_function_sql(f),),
+                    _create_phase(f),
+                    lock=NO_LOCK,
+                )  # fmt: skip
+            )
+        elif src[key].definition != f.definition:
+            out.append(
+                Change(
+                    kind,
+                    "replace",
+                    display(f.schema, f.name),
+                    (f.definition.strip(),),
+                    (src[key].definition.strip(),),
+                    _create_phase(f),
+                    lock=NO_LOCK,
+                )  # fmt: skip
+            )
+    return out

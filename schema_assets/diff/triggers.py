@@ -1,0 +1,144 @@
+"""Triggers (clones on partitions are the parent's) and row-level security policies."""
+
+from __future__ import annotations
+
+from schema_assets.catalog.model import Policy, Trigger
+from schema_assets.diff import phases
+from schema_assets.diff.change import SHARE_ROW_EXCLUSIVE, Change, display
+from schema_assets.diff.context import Context
+from schema_assets.diff.sqltext import ident, literal, qualified
+
+_ENABLE = {"O": "ENABLE", "D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}
+
+
+def _create_trigger(t: Trigger) -> list[str]:
+    q = qualified(t.schema, t.table)
+    out = [t.definition]
+    if t.enabled != "O":
+        out.append(f"ALTER TABLE {q} {_ENABLE[t.enabled]} TRIGGER {ident(t.name)}")
+    if t.comment is not None:
+        out.append(f"COMMENT ON TRIGGER {ident(t.name)} ON {q} IS {literal(t.comment)}")
+    return out
+
+
+def _drop_trigger(t: Trigger) -> str:
+    return f"DROP TRIGGER {ident(t.name)} ON {qualified(t.schema, t.table)}"
+
+
+def recreated_triggers(ctx: Context) -> set[tuple[str, str, str]]:
+    recreated_fns = {(k[0], k[1]) for k in ctx.recreated_functions}
+    out = set()
+    for key in ctx.source.triggers.keys() & ctx.target.triggers.keys():
+        a, b = ctx.source.triggers[key], ctx.target.triggers[key]
+        rel = (a.schema, a.table)
+        if (
+            a.definition != b.definition
+            or a.function in recreated_fns
+            or ctx.gone(rel)
+            or ctx.fresh(rel)
+        ):
+            out.add(key)
+    return out
+
+
+def compare_triggers(ctx: Context) -> list[Change]:
+    out: list[Change] = []
+    src, dst = ctx.source.triggers, ctx.target.triggers
+    recreated = recreated_triggers(ctx)
+    for key, t in sorted(src.items()):
+        if ctx.gone((t.schema, t.table)) or (key in dst and key not in recreated):
+            continue
+        out.append(
+            Change(
+                "trigger",
+                "drop",
+                display(*key),
+                (_drop_trigger(t),),
+                tuple(_create_trigger(t)),
+                phases.DROP_TRIGGER,
+            )  # fmt: skip
+        )
+    for key, t in sorted(dst.items()):
+        if key in src and key not in recreated:
+            a = src[key]
+            if a.enabled != t.enabled:
+                q = qualified(t.schema, t.table)
+                out.append(
+                    Change(
+                        "trigger",
+                        "alter",
+                        display(*key),
+                        (f"ALTER TABLE {q} {_ENABLE[t.enabled]} TRIGGER {ident(t.name)}",),
+                        (f"ALTER TABLE {q} {_ENABLE[a.enabled]} TRIGGER {ident(t.name)}",),
+                        phases.CREATE_TRIGGER,
+                        lock=SHARE_ROW_EXCLUSIVE,
+                    )  # fmt: skip
+                )
+            continue
+        out.append(
+            Change(
+                "trigger",
+                "create",
+                display(*key),
+                tuple(_create_trigger(t)),
+                (_drop_trigger(t),),
+                phases.CREATE_TRIGGER,
+                lock=SHARE_ROW_EXCLUSIVE,
+            )  # fmt: skip
+        )
+    return out
+
+
+_COMMANDS = {"r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE", "*": "ALL"}
+
+
+def _create_policy(p: Policy) -> str:
+    roles = ", ".join("PUBLIC" if r == "public" else ident(r) for r in p.roles) or "PUBLIC"
+    sql = (
+        f"CREATE POLICY {ident(p.name)} ON {qualified(p.schema, p.table)} "
+        f"AS {'PERMISSIVE' if p.permissive else 'RESTRICTIVE'} FOR {_COMMANDS[p.command]} "
+        f"TO {roles}"
+    )
+    if p.using_expr is not None:
+        sql += f" USING ({p.using_expr})"
+    if p.check_expr is not None:
+        sql += f" WITH CHECK ({p.check_expr})"
+    return sql
+
+
+def _drop_policy(p: Policy) -> str:
+    return f"DROP POLICY {ident(p.name)} ON {qualified(p.schema, p.table)}"
+
+
+def compare_policies(ctx: Context) -> list[Change]:
+    out: list[Change] = []
+    src, dst = ctx.source.policies, ctx.target.policies
+    for key, p in sorted(src.items()):
+        rel = (p.schema, p.table)
+        if ctx.gone(rel) or (key in dst and dst[key] == p and not ctx.fresh(rel)):
+            continue
+        out.append(
+            Change(
+                "policy",
+                "drop",
+                display(*key),
+                (_drop_policy(p),),
+                (_create_policy(p),),
+                phases.DROP_POLICY,
+            )  # fmt: skip
+        )
+    for key, p in sorted(dst.items()):
+        rel = (p.schema, p.table)
+        if key in src and src[key] == p and not ctx.fresh(rel):
+            continue
+        out.append(
+            Change(
+                "policy",
+                "create",
+                display(*key),
+                (_create_policy(p),),
+                (_drop_policy(p),),
+                phases.CREATE_POLICY,
+            )  # fmt: skip
+        )
+    return out

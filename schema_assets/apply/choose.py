@@ -460,3 +460,80 @@ def rollback(
             for version in targets:
                 direct.rollback_migration(conn, by_version[version])
         return targets
+
+
+# ----------------------------------------------------------------------------- revision, status
+
+
+def write_plan_revision(
+    url: str | None = None, settings: Settings | None = None, *, message: str = "auto"
+) -> tuple[Plan, Path | None]:
+    """`schema-assets revision`: write the current plan as the next revision file (not applied).
+
+    Returns the plan and the file (None when the plan is empty: nothing to write).
+    """
+    settings = settings or Settings.from_env()
+    url = url or _server_url(settings)
+    versions = settings.migrations_dir / "versions"
+    with _connect(url) as conn, migration_lock(conn, DEFAULT_WAIT_S):
+        files = revision_files(versions)
+        current = None
+        if history.exists(conn):
+            applied = history.applied(conn)
+            current = applied[-1].version if applied else None
+        head = chain_head(files)
+        if head != current:
+            raise BadInputError(
+                f"migrations/versions has unapplied revisions (head {head}, database at "
+                f"{current or 'nothing'}): run `schema-assets apply` first, so the new revision "
+                "is planned from the state they produce"
+            )
+        plan = _plan(url, settings)
+        if plan.is_empty:
+            return plan, None
+        revision = new_revision_id(message, _existing_ids(conn, versions))
+        path = write_revision(versions, build_migration(plan, revision, message), head)
+        return plan, path
+
+
+def status(url: str | None = None, settings: Settings | None = None) -> dict[str, Any]:
+    """What `schema-assets status` shows: backend and why, revisions, history, pending plan."""
+    from schema_assets.apply import alembic as alembic_backend
+    from schema_assets.database import mask_url
+
+    settings = settings or Settings.from_env()
+    url = url or _server_url(settings)
+    out: dict[str, Any] = {"database": mask_url(url)}
+    try:
+        choice = select_backend(settings)
+        out["backend"] = {"name": choice.name, "reason": choice.reason, "forced": choice.forced}
+    except Exception as exc:  # strict mode with Alembic broken: report, don't hide the rest
+        out["backend"] = {"name": None, "reason": str(exc), "forced": True}
+    versions = settings.migrations_dir / "versions"
+    with _connect(url) as conn:
+        out["alembic_current"] = alembic_backend.current_revision(conn)
+        rows = history.rows(conn, limit=10)
+        applied = history.applied(conn)
+        out["applied_version"] = applied[-1].version if applied else None
+        out["applied_count"] = len(applied)
+        out["history"] = [r.to_dict() for r in rows]
+        try:
+            files = revision_files(versions)
+            out["integrity"] = verify_integrity(conn, versions) or "ok"
+            head = chain_head(files)
+            out["revision_files"] = len(files)
+            out["head"] = head
+            applied_ids = {r.version for r in applied}
+            out["unapplied_revision_files"] = sorted(r for r in files if r not in applied_ids)
+        except BadInputError as exc:
+            out["integrity"] = [str(exc)]
+    try:
+        plan = _plan(url, settings)
+        out["pending"] = {
+            "summary": plan.summary(),
+            "steps": len(plan.steps),
+            "destructive": len(plan.destructive_steps),
+        }
+    except Exception as exc:  # the planner failing must not hide what is applied
+        out["pending"] = {"error": str(exc)}
+    return out

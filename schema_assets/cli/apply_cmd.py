@@ -1,0 +1,182 @@
+"""`schema-assets revision | apply | rollback | status | adopt`: the migration workflow."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import click
+
+from schema_assets.config import BACKENDS, Settings
+
+
+def _settings(backend: str | None = None) -> Settings:
+    settings = Settings.from_env()
+    if backend:
+        settings = dataclasses.replace(settings, backend=backend, disable_alembic=False)
+    return settings
+
+
+@click.command("revision")
+@click.option("-m", "--message", default="auto", show_default=True, help="Revision message.")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Accept applied revision files that were edited: record their new checksums.",
+)
+def revision(message: str, repair: bool) -> None:
+    """Write the pending plan as the next Alembic revision file (without applying it)."""
+    from schema_assets.apply import choose
+
+    settings = _settings()
+    if repair:
+        repaired = choose.repair_checksums(settings=settings)
+        click.echo(
+            f"recorded new checksums for: {', '.join(repaired)}"
+            if repaired
+            else "every applied revision file matches its recorded checksum"
+        )
+        return
+    plan, path = choose.write_plan_revision(settings=settings, message=message)
+    if path is None:
+        click.echo("no changes: the database already matches the schema files")
+        return
+    click.echo(f"wrote {path} ({plan.summary()})")
+
+
+@click.command("apply")
+@click.option(
+    "--allow-destructive",
+    is_flag=True,
+    default=None,
+    help="Apply destructive steps (their data is archived first). Also "
+    "SCHEMA_ASSETS_ALLOW_DESTRUCTIVE=1.",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default=None,
+    help="Override SCHEMA_ASSETS_BACKEND for this run.",
+)
+@click.option("-m", "--message", default="auto", show_default=True, help="Revision message.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def apply(allow_destructive: bool | None, backend: str | None, message: str, fmt: str) -> None:
+    """Bring the database to the schema files: plan, write the revision, upgrade, record."""
+    run_apply(_settings(backend), allow_destructive=allow_destructive, message=message, fmt=fmt)
+
+
+def run_apply(
+    settings: Settings,
+    *,
+    allow_destructive: bool | None = None,
+    message: str = "auto",
+    dry_run: bool = False,
+    fmt: str = "text",
+) -> None:
+    """Body of `apply`, shared with options added by other layers (e.g. --dry-run)."""
+    from schema_assets.apply import choose
+
+    result = choose.migrate(
+        settings=settings, allow_destructive=allow_destructive, message=message, dry_run=dry_run
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    click.echo(f"backend: {result.backend} ({result.reason})")
+    if result.skipped:
+        click.echo("no changes: the database already matches the schema files")
+        return
+    if result.dry_run:
+        click.echo(result.plan.to_sql(), nl=False)
+        return
+    if result.revision_file:
+        click.echo(f"revision file: {result.revision_file}")
+    for obj, action, ms in result.steps:
+        click.echo(f"  {ms:>7} ms  {action:<8} {obj}")
+    click.echo(f"applied {result.revision} in {result.total_ms} ms")
+
+
+@click.command("rollback")
+@click.option("--to", "to", default=None, help="Roll back every revision after REV ('base': all).")
+@click.option("--steps", default=1, show_default=True, type=int, help="How many revisions.")
+@click.option("--backend", type=click.Choice(BACKENDS), default=None)
+def rollback(to: str | None, steps: int, backend: str | None) -> None:
+    """Undo applied revisions with their down SQL (either backend)."""
+    from schema_assets.apply import choose
+
+    undone = choose.rollback(settings=_settings(backend), to=to, steps=steps)
+    if not undone:
+        click.echo("nothing to roll back")
+    for version in undone:
+        click.echo(f"rolled back {version}")
+
+
+def _status_text(data: dict) -> str:
+    backend = data["backend"]
+    lines = [
+        f"database:        {data['database']}",
+        f"backend:         {backend['name'] or 'unusable'} ({backend['reason']})",
+        f"alembic current: {data['alembic_current'] or '-'}",
+        f"applied version: {data['applied_version'] or '-'} ({data['applied_count']} applied)",
+    ]
+    integrity = data.get("integrity")
+    if integrity == "ok":
+        lines.append("integrity:       ok (applied revision files match their checksums)")
+    else:
+        lines.append("integrity:       PROBLEMS")
+        lines += [f"  - {p}" for p in integrity or []]
+    if data.get("unapplied_revision_files"):
+        lines.append(f"unapplied files: {', '.join(data['unapplied_revision_files'])}")
+    pending = data["pending"]
+    lines.append(
+        f"pending plan:    {pending.get('summary') or 'error: ' + pending.get('error', '')}"
+    )
+    lines.append("history (latest last):")
+    if not data["history"]:
+        lines.append("  (none)")
+    for row in data["history"]:
+        state = "ok" if row["success"] else "FAILED"
+        if row["rolled_back_at"]:
+            state = "rolled back"
+        lines.append(
+            f"  {row['version']}  {row['backend']:<7} {state:<11} {row['duration_ms'] or 0} ms"
+            f"  {row['applied_at'][:19]}  {row['description']}"
+        )
+        for step in row["steps"]:
+            lines.append(f"      {step.get('duration_ms') or 0:>7} ms  {step.get('object')}")
+    return "\n".join(lines)
+
+
+@click.command("status")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def status(fmt: str) -> None:
+    """Backend in use and why, current revision, applied history, pending plan, integrity."""
+    from schema_assets.apply import choose
+
+    data = choose.status(settings=_settings())
+    click.echo(json.dumps(data, indent=2, default=str) if fmt == "json" else _status_text(data))
+
+
+@click.command("adopt")
+@click.option("--force", is_flag=True, help="Baseline the live state even if it differs.")
+@click.option("-m", "--message", default="baseline", show_default=True)
+def adopt(force: bool, message: str) -> None:
+    """Take over an existing database: baseline revision + stamp, no data touched.
+
+    Exits 1 and prints the plan when the database differs from the schema files (unless
+    --force, which baselines the live state and leaves the difference for `apply`).
+    """
+    from schema_assets.apply.adopt import adopt as do_adopt
+
+    result = do_adopt(settings=_settings(), force=force, message=message)
+    if not result.adopted:
+        click.echo("the database differs from the schema files; this plan would make it match:")
+        click.echo(result.plan.to_sql(), nl=False)
+        click.echo("not adopted: fix the difference, or run `schema-assets adopt --force`.")
+        raise SystemExit(1)
+    click.echo(result.describe())
+
+
+def register(group: click.Group) -> None:
+    for command in (revision, apply, rollback, status, adopt):
+        group.add_command(command)

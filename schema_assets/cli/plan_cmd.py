@@ -1,0 +1,120 @@
+"""`schema-assets diff` and `schema-assets plan`: print the migration, refuse destructive ones."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from schema_assets.errors import BadInputError, PlanRefusedError
+
+FORMATS = ("sql", "md", "json")
+
+
+def parse_renames(values: tuple[str, ...]) -> dict[str, str]:
+    """`--rename OLD=NEW` options into the hint mapping the diff understands."""
+    out: dict[str, str] = {}
+    for value in values:
+        old, sep, new = value.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise BadInputError(
+                f"--rename {value!r} is not OLD=NEW: use schema.table=new_table or "
+                "schema.table.column=new_column"
+            )
+        out[old.strip()] = new.strip()
+    return out
+
+
+def _allowed(flag: bool) -> bool:
+    env = os.environ.get("SCHEMA_ASSETS_ALLOW_DESTRUCTIVE", "")
+    return flag or env.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def emit(plan, fmt: str, allow_destructive: bool) -> None:
+    """Print the plan; exit 3 (after printing) when destructive steps are not allowed."""
+    text = {"sql": plan.to_sql, "md": plan.to_markdown, "json": plan.to_json}[fmt]()
+    click.echo(text.rstrip("\n"))
+    if plan.is_empty:
+        click.echo("no changes", err=True)
+        return
+    destructive = plan.destructive_steps
+    if destructive and not _allowed(allow_destructive):
+        listing = "; ".join(
+            f"{s.action} {s.kind} {s.object} ({', '.join(s.hazards)})" for s in destructive
+        )
+        raise PlanRefusedError(
+            f"the plan has {len(destructive)} destructive step(s) and they are not allowed: "
+            f"{listing}. Re-run with --allow-destructive (or SCHEMA_ASSETS_ALLOW_DESTRUCTIVE=1) "
+            "once the data is archived or not needed."
+        )
+
+
+_format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="sql", show_default=True,
+    help="sql: the migration script; md: a review table; json: the full plan.",
+)  # fmt: skip
+_destructive_option = click.option(
+    "--allow-destructive", is_flag=True,
+    help="Accept steps that delete data or narrow types (else exit 3). "
+    "Also SCHEMA_ASSETS_ALLOW_DESTRUCTIVE=1.",
+)  # fmt: skip
+_rename_option = click.option(
+    "--rename", "renames", multiple=True, metavar="OLD=NEW",
+    help="Rename hint, repeatable: schema.table=new_table or schema.table.column=new_column.",
+)  # fmt: skip
+
+
+@click.command("diff")
+@click.option(
+    "--from", "from_", multiple=True, required=True, metavar="SQL_FILE|URL",
+    help="Schema to migrate from: a postgresql:// URL or .sql files (repeat the option).",
+)  # fmt: skip
+@click.option(
+    "--to", "to", multiple=True, required=True, metavar="SQL_FILE|URL",
+    help="Schema to migrate to: a postgresql:// URL or .sql files (repeat the option).",
+)  # fmt: skip
+@_format_option
+@_destructive_option
+@_rename_option
+def diff(
+    from_: tuple[str, ...], to: tuple[str, ...], fmt: str, allow_destructive: bool,
+    renames: tuple[str, ...],
+) -> None:  # fmt: skip
+    """Print the migration turning one schema into another (like migra or Atlas).
+
+    Each side is a postgresql:// URL or one or more .sql files, applied to a cached shadow
+    database on the server of DATABASE_URL (or the embedded one). URLs are printed with
+    the password masked. Exit codes: 0 plan printed (also when there are no changes),
+    2 bad input, 3 destructive steps not allowed.
+    """
+    from schema_assets.planner import plan_between
+
+    hints = parse_renames(renames)
+    plan = plan_between(list(from_), list(to), renames=hints)
+    emit(plan, fmt, allow_destructive)
+
+
+@click.command("plan")
+@_format_option
+@_destructive_option
+@_rename_option
+def plan(fmt: str, allow_destructive: bool, renames: tuple[str, ...]) -> None:
+    """Print the migration bringing the live database to the project's schema files.
+
+    The live database is DATABASE_URL, or the embedded server when unset; rename hints come
+    from [tool.schema-assets.renames] in pyproject.toml plus --rename. Exit codes: 0 plan
+    printed (also "no changes"), 2 bad input, 3 destructive steps not allowed.
+    """
+    from schema_assets.config import Settings
+    from schema_assets.database import server_url
+    from schema_assets.planner import plan_database
+
+    settings = Settings.from_env()
+    hints = {**settings.renames, **parse_renames(renames)}
+    result = plan_database(server_url(settings), settings=settings, renames=hints)
+    emit(result, fmt, allow_destructive)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(diff)
+    group.add_command(plan)

@@ -1,0 +1,97 @@
+"""Glue from what the user names (live database, schema files, URLs) to a `Plan`."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+from schema_assets.catalog import Snapshot, take_snapshot
+from schema_assets.config import Settings
+from schema_assets.database import mask_url
+from schema_assets.diff import diff_snapshots
+from schema_assets.errors import BadInputError
+from schema_assets.plan import Plan
+from schema_assets.shadow import shadow_snapshot
+
+URL_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+
+
+def is_url(spec: str) -> bool:
+    return spec.startswith(URL_PREFIXES)
+
+
+def _files_label(files: Sequence[Path]) -> str:
+    return ", ".join(str(f) for f in files)
+
+
+def load_source(spec: str | Sequence[str], server_url: str | None) -> tuple[Snapshot, str]:
+    """A spec is one `postgresql://` URL or one or more `.sql` files: snapshot + masked label."""
+    specs = [spec] if isinstance(spec, (str, Path)) else list(spec)
+    specs = [str(s) for s in specs]
+    if not specs:
+        raise BadInputError("no schema given: pass a postgresql:// URL or .sql files")
+    urls = [s for s in specs if is_url(s)]
+    if urls:
+        if len(specs) > 1:
+            raise BadInputError(
+                "a schema is either one postgresql:// URL or one or more .sql files, "
+                f"not both: {', '.join(mask_url(s) for s in specs)}"
+            )
+        return take_snapshot(urls[0]), mask_url(urls[0])
+    files = [Path(s) for s in specs]
+    for f in files:
+        if not f.is_file():
+            raise BadInputError(f"{f}: no such file (expected a .sql file or a postgresql:// URL)")
+    return shadow_snapshot(files, server_url), _files_label(files)
+
+
+def _with_fingerprints(plan: Plan, source: Snapshot, target: Snapshot) -> Plan:
+    return dataclasses.replace(
+        plan, source_fingerprint=source.fingerprint(), target_fingerprint=target.fingerprint()
+    )
+
+
+def plan_between(
+    from_spec: str | Sequence[str],
+    to_spec: str | Sequence[str],
+    *,
+    server_url: str | None = None,
+    renames: dict[str, str] | None = None,
+    managed_partition_pattern: str | None = None,
+) -> Plan:
+    """Migration from one schema (URL or files) to another; shadows live on `server_url`."""
+    if server_url is None:
+        from schema_assets.database import server_url as default_server
+
+        specs = [from_spec, to_spec]
+        urls = [s for s in specs if isinstance(s, str) and is_url(s)]
+        server_url = urls[0] if urls else default_server()
+    source, source_label = load_source(from_spec, server_url)
+    target, target_label = load_source(to_spec, server_url)
+    plan = diff_snapshots(
+        source, target, renames=renames, managed_partition_pattern=managed_partition_pattern,
+        source_label=source_label, target_label=target_label,
+    )  # fmt: skip
+    return _with_fingerprints(plan, source, target)
+
+
+def plan_database(
+    url: str,
+    files: Sequence[Path] | None = None,
+    settings: Settings | None = None,
+    *,
+    renames: dict[str, str] | None = None,
+) -> Plan:
+    """Migration bringing the live database at `url` to the state the schema files describe."""
+    settings = settings or Settings.from_env()
+    files = list(files) if files is not None else list(settings.schema_files)
+    renames = settings.renames if renames is None else renames
+    live = take_snapshot(url)
+    target = shadow_snapshot(files, url)
+    plan = diff_snapshots(
+        live, target, renames=renames,
+        managed_partition_pattern=settings.managed_partition_pattern,
+        source_label=mask_url(url), target_label=_files_label(files),
+    )  # fmt: skip
+    return _with_fingerprints(plan, live, target)

@@ -42,9 +42,16 @@ class _Unknown(Exception):
     pass
 
 
+_NUMBER_TYPES = frozenset({"numeric", "int2", "int4", "int8", "float4", "float8"})
+
+
 def _const(node: Any) -> Any:
     if isinstance(node, ast.TypeCast):
-        return _const(node.arg)
+        value = _const(node.arg)
+        type_name = node.typeName.names[-1].sval if node.typeName.names else ""
+        if isinstance(value, str) and type_name in _NUMBER_TYPES:
+            return Decimal(value)  # big literals are deparsed quoted: '1000000000000'::numeric
+        return value
     if isinstance(node, ast.A_Const) and not node.isnull:
         val = node.val
         if isinstance(val, ast.Integer):

@@ -98,7 +98,7 @@ class _Collector:
         self, kind: str, fm: FieldMap | None, column: str, message: str, line: int | None = None
     ) -> None:
         schema, table = self.mapping.target_key
-        qualified = column if column.count(".") == 2 else f"{schema}.{table}.{column}"
+        qualified = column if "." in column else f"{schema}.{table}.{column}"
         self.findings.append(
             MappingFinding(
                 kind=kind,
@@ -244,12 +244,11 @@ def _sample_checks(
         seen_checks: set[tuple[str, str]] = set()
         for (check, column), failures in grouped.items():
             kind = _kind_of_failure(check)
-            key = (check, "" if kind == "check_violation" and column not in by_field else column)
             if kind == "check_violation" and not _is_column_check(schema, column, check):
-                key = (check, "")  # a row check lists every column it reads: report it once
-            if key in seen_checks:
+                column = ""  # a row check lists every column of a failing row: report it once
+            if (check, column) in seen_checks:
                 continue
-            seen_checks.add(key)
+            seen_checks.add((check, column))
             rows = sorted({int(i) for _, i in failures if i is not None and i == i})
             examples = ", ".join(repr(v) for v, _ in failures[:3])
             what = {
@@ -260,7 +259,7 @@ def _sample_checks(
             out.add(
                 kind,
                 by_field.get(column),
-                column if column in by_field else mapping.target,
+                column or mapping.target,
                 f"{what}: {len(rows) or len(failures)} record(s) (e.g. record {rows[:3]}, values {examples})",
             )
 

@@ -145,6 +145,9 @@ def parse_mapping(text: str, path: Path) -> Mapping:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 0
         problem = getattr(exc, "problem", None) or str(exc)
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None and context_mark is not mark:
+            problem += f" ({context} at line {context_mark.line + 1})"
         raise _fail(path, line, f"YAML error: {problem}") from exc
     if not isinstance(data, dict):
         raise _fail(path, 1, "a mapping file is a YAML mapping with source, target and fields")

@@ -61,6 +61,11 @@ _TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def _decimals(value: Any) -> int:
+    exponent = Decimal(str(value)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 def _safe(test: Callable[[Any], bool]) -> Callable[[Any], bool]:
     """A CHECK comparison on a value of the wrong type is the type check's business."""
 
@@ -80,10 +85,12 @@ def _column_checks(col: Column, cat: str, snapshot: Snapshot) -> list[pa.Check]:
         checks.append(pa.Check(test, element_wise=True, name=f"{TYPE_CHECK_PREFIX}{col.type}"))
     if cat == "integer":
         low, high = coltypes.INTEGER_RANGES[col.type]
-        checks.append(pa.Check.in_range(low, high, name=f"{col.type} range"))
+        checks.append(
+            pa.Check(_safe(lambda v: low <= v <= high), element_wise=True, name=f"{col.type} range")
+        )
     if cat == "enum":
-        labels = coltypes.enum_labels(col.type, snapshot) or ()
-        checks.append(pa.Check.isin(list(labels), name=f"{col.type} label"))
+        labels = frozenset(coltypes.enum_labels(col.type, snapshot) or ())
+        checks.append(pa.Check(lambda v: v in labels, element_wise=True, name=f"{col.type} label"))
     limit = coltypes.numeric_limit(col.type)
     if limit:
         bound = Decimal(10) ** (limit[0] - limit[1])
@@ -92,6 +99,14 @@ def _column_checks(col: Column, cat: str, snapshot: Snapshot) -> list[pa.Check]:
                 _safe(lambda v, b=bound: abs(Decimal(str(v))) < b),
                 element_wise=True,
                 name=f"{col.type} range (|value| < 10^{limit[0] - limit[1]})",
+            )
+        )
+    if limit:
+        checks.append(
+            pa.Check(
+                _safe(lambda v, s=limit[1]: _decimals(v) <= s),
+                element_wise=True,
+                name=f"{col.type} scale (at most {limit[1]} decimals, more are rounded away)",
             )
         )
     length = coltypes.max_length(col.type)
@@ -128,7 +143,8 @@ def _condition_check(cond: Condition, constraint: str) -> tuple[str | None, pa.C
             _safe(lambda v: low <= v <= high), element_wise=True, name=name
         )
     if cond.kind == "in":
-        return cond.column, pa.Check.isin(list(cond.values), name=name)
+        allowed = frozenset(cond.values)
+        return cond.column, pa.Check(_safe(lambda v: v in allowed), element_wise=True, name=name)
     if cond.kind == "match":
         try:
             pattern = re.compile(str(cond.value))

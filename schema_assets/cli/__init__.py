@@ -45,9 +45,9 @@ def main(verbose: int) -> None:
 
 
 def _register() -> None:
-    from schema_assets.cli import apply_cmd, db_cmd, plan_cmd, run_cmd, safety_cmd
+    from schema_assets.cli import apply_cmd, db_cmd, plan_cmd, run_cmd, safety_cmd, validate_cmd
 
-    for module in (db_cmd, run_cmd, safety_cmd, apply_cmd, plan_cmd):
+    for module in (db_cmd, run_cmd, safety_cmd, apply_cmd, plan_cmd, validate_cmd):
         module.register(main)
 
 

@@ -38,6 +38,13 @@ def find_project_root(start: Path | None = None) -> Path:
     return PACKAGE_DIR.parent
 
 
+def _schema_files(value: str | None) -> tuple[Path, ...]:
+    """`SCHEMA_ASSETS_SCHEMA_FILES`: other desired-state files (os.pathsep-separated, in order)."""
+    if not value or not value.strip():
+        return SCHEMA_FILES
+    return tuple(Path(p).resolve() for p in value.split(os.pathsep) if p.strip())
+
+
 @lru_cache(maxsize=8)
 def _pyproject_tool_config(root: Path) -> dict[str, Any]:
     path = root / "pyproject.toml"
@@ -104,5 +111,6 @@ class Settings:
             lock_timeout=env.get("SCHEMA_ASSETS_LOCK_TIMEOUT") or "5s",
             dagster_home=Path(home) if home else None,
             alert_webhook=env.get("SCHEMA_ASSETS_ALERT_WEBHOOK") or None,
+            schema_files=_schema_files(env.get("SCHEMA_ASSETS_SCHEMA_FILES")),
             tool=_pyproject_tool_config(root),
         )

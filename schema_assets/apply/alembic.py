@@ -1,6 +1,6 @@
 """The Alembic backend: programmatic commands, `env.py`'s body, and the helpers revisions call.
 
-Revision files call `run(label, *sql)` for each step (statements go to the driver verbatim,
+Revision files call `run(label, *sql)` for each step (statements go to psycopg verbatim,
 so `:name` or `%` in SQL are never taken for parameters; a lock timeout is retried); the
 `on_version_apply` hook then writes the same `schema_version` row the direct backend writes.
 Alembic is imported lazily: this module must import even where Alembic cannot.
@@ -65,15 +65,17 @@ def run(label: str, *statements: str, transactional: bool = True) -> None:
             ctx.impl.static_output(stmt.rstrip().rstrip(";") + ";\n")
         return
     bind = op.get_bind()
+    # Straight to psycopg, without parameters: `%` and `:name` in SQL stay literal text.
+    driver: psycopg.Connection = bind.connection.driver_connection
     started = time.perf_counter()
     for stmt in statements:
         for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
             try:
                 if transactional:
-                    with bind.begin_nested():
-                        bind.exec_driver_sql(stmt)
+                    with bind.begin_nested():  # savepoint: a lock timeout is retried in place
+                        driver.execute(stmt.encode(), prepare=False)
                 else:
-                    bind.exec_driver_sql(stmt)
+                    driver.execute(stmt.encode(), prepare=False)
                 break
             except Exception as exc:
                 if delay is not None and is_lock_timeout(exc):

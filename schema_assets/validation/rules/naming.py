@@ -31,7 +31,7 @@ def nam001(ctx: RuleContext) -> Iterator[Hit]:
         named += [
             ("index", i.name, qname(i.schema, i.name))
             for i in ctx.indexes(table)
-            if i.parent_index is None
+            if i.parent_index is None and not i.constraint_name  # else named by its constraint
         ]
     for view in snap.views.values():
         named.append(("view", view.name, qname(view.schema, view.name)))

@@ -60,8 +60,26 @@ def revision(message: str, repair: bool) -> None:
 )
 @click.option("-m", "--message", default="auto", show_default=True, help="Revision message.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def apply(allow_destructive: bool | None, backend: str | None, message: str, fmt: str) -> None:
+@click.option(
+    "--dry-run", is_flag=True, help="Print the plan with hazards and lint; change nothing."
+)
+@click.option(
+    "--rehearse", is_flag=True, help="Run the plan on a copy of the database and report on it."
+)
+def apply(
+    allow_destructive: bool | None,
+    backend: str | None,
+    message: str,
+    fmt: str,
+    dry_run: bool = False,
+    rehearse: bool = False,
+) -> None:
     """Bring the database to the schema files: plan, write the revision, upgrade, record."""
+    if dry_run or rehearse:
+        from schema_assets.cli.safety_cmd import preview
+
+        preview(_settings(backend), rehearse=rehearse, allow_destructive=allow_destructive, fmt=fmt)
+        return
     run_apply(_settings(backend), allow_destructive=allow_destructive, message=message, fmt=fmt)
 
 

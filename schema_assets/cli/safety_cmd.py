@@ -74,6 +74,43 @@ def restore(name: str, at: str | None) -> None:
     click.echo(result.summary())
 
 
+def preview(settings, *, rehearse: bool, allow_destructive: bool | None, fmt: str = "text") -> None:
+    """`apply --dry-run` / `apply --rehearse`: show the plan with hazards and lint, and
+    optionally run it on a copy; the live database is never changed.
+
+    Exits 3 (after printing) when a real apply would refuse the plan (destructive steps not
+    allowed, lint rules configured as errors), 4 when the rehearsal failed.
+    """
+    from schema_assets.apply.choose import refuse_destructive
+    from schema_assets.database import server_url
+    from schema_assets.errors import ApplyError
+    from schema_assets.planner import plan_database
+    from schema_assets.safety.lint import check_lint, format_findings, lint_plan
+
+    url = server_url(settings)
+    plan = lint_plan(plan_database(url, settings.schema_files, settings), settings)
+    report = None
+    if rehearse and not plan.is_empty:
+        from schema_assets.safety.rehearsal import rehearse as run_rehearsal
+
+        report = run_rehearsal(url, plan, settings=settings)
+    if fmt == "json":
+        data = {"plan": plan.to_dict(), "rehearsal": report.to_dict() if report else None}
+        click.echo(json.dumps(data, indent=2, default=str))
+    else:
+        click.echo(plan.to_sql(), nl=False)
+        if not plan.is_empty:
+            click.echo(format_findings(plan.lint))
+        if report is not None:
+            click.echo(report.to_text())
+        click.echo("dry run: nothing was changed" if not rehearse else "live database untouched")
+    if report is not None and not report.ok:
+        raise ApplyError(f"the rehearsal failed, a real apply would too: {report.error}")
+    allow = settings.allow_destructive if allow_destructive is None else allow_destructive
+    refuse_destructive(plan, allow)
+    check_lint(plan)
+
+
 def register(group: click.Group) -> None:
     for command in (drift, archives, restore):
         group.add_command(command)

@@ -49,3 +49,12 @@ def create_table_plan(name: str = "t1", target: str = "fp-1") -> Plan:
         ),
         source="test", target="test", target_fingerprint=target,
     )  # fmt: skip
+
+
+def new_rows_sql(version: str) -> str:
+    """The `-- ... new in vN` section of `vN/data.sql`: rows of the tables that version added."""
+    text = (VERSIONS_FIXTURES / version / "data.sql").read_text()
+    start = text.index(f"new in {version}")
+    start = text.index("\n", start) + 1
+    end = text.find("-- ----", start)
+    return text[start:end] if end != -1 else text[start:]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import PROJECT_ROOT, execute
+from helpers import PROJECT_ROOT, execute, run_cli
 
 from schema_assets.catalog import Snapshot, take_snapshot
 from schema_assets.errors import BadInputError
@@ -376,3 +376,42 @@ def test_resolve_lookups_fills_ids_and_refuses_unknown_values(tmp_path):
     assert "instrument_id__lookup" not in resolved.columns
     with pytest.raises(BadInputError, match="no ref.instruments.symbol match for: ETH-USD"):
         resolve_lookups(frame, mapping, {**ids, "instrument_id": {"BTC-USD": 7}})
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_check_mapping_exits_0_on_the_shipped_schema_and_mappings(warehouse_db):
+    result = run_cli("check-mapping", env={"DATABASE_URL": warehouse_db})
+    assert result.returncode == 0, result.stderr
+    assert "4 source(s) checked" in result.stdout and "0 error(s)" in result.stdout
+
+
+def test_check_mapping_exits_1_when_a_schema_change_breaks_a_source(warehouse_db):
+    execute(warehouse_db, "ALTER TABLE raw.ohlcv_bars RENAME COLUMN vwap TO avg_price")
+    result = run_cli(
+        "check-mapping",
+        "--source",
+        "rest_ohlcv",
+        "--format",
+        "json",
+        env={"DATABASE_URL": warehouse_db},
+    )
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["sources"] == ["rest_ohlcv"]
+    assert [(f["kind"], f["field"], f["column"]) for f in data["findings"]] == [
+        ("missing_column", "vw", "raw.ohlcv_bars.vwap")
+    ]
+
+
+def test_check_mapping_exits_2_on_an_unknown_source(warehouse_db):
+    result = run_cli("check-mapping", "--source", "nope", env={"DATABASE_URL": warehouse_db})
+    assert result.returncode == 2
+    assert "unknown mapping source" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_mapping_exits_2_when_the_target_tables_do_not_exist(empty_db):
+    result = run_cli("check-mapping", "--source", "trades_stream", env={"DATABASE_URL": empty_db})
+    assert result.returncode == 2
+    assert "trades_stream.yaml:" in result.stderr and "raw.trades does not exist" in result.stderr

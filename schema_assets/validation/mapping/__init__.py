@@ -14,6 +14,7 @@ from schema_assets.validation.mapping.mapper import (
     resolve_lookups,
 )
 from schema_assets.validation.mapping.model import FieldMap, Lookup, Mapping, Transform
+from schema_assets.validation.mapping.pandera_schema import derive_schema
 from schema_assets.validation.mapping.transforms import dumps_json
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "MappingReport",
     "check_mapping",
     "check_mappings",
+    "derive_schema",
     "LOOKUP_SUFFIX",
     "FieldMap",
     "Lookup",

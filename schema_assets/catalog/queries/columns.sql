@@ -12,7 +12,7 @@ SELECT n.nspname AS schema, c.relname AS relation, a.attnum AS position, a.attna
        END AS collation,
        a.attislocal AS is_local,
        a.attinhcount AS inherited_count,
-       a.attacl::text[] AS acl,
+       ARRAY(SELECT x::text FROM unnest(a.attacl) x ORDER BY 1) AS acl,
        col_description(c.oid, a.attnum) AS comment
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid

@@ -5,7 +5,9 @@ SELECT n.nspname AS schema, p.proname AS name,
        p.prokind AS kind,
        pg_get_functiondef(p.oid) AS definition,
        l.lanname AS language,
-       p.proacl::text[] AS acl,
+       CASE WHEN p.proacl @> acldefault('f', p.proowner) AND p.proacl <@ acldefault('f', p.proowner)
+            THEN NULL  -- the default privileges, spelled out or not, are the same state
+            ELSE ARRAY(SELECT x::text FROM unnest(p.proacl) x ORDER BY 1) END AS acl,
        obj_description(p.oid, 'pg_proc') AS comment
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace

@@ -1,7 +1,9 @@
 -- name: schemas
 SELECT n.nspname AS name,
        obj_description(n.oid, 'pg_namespace') AS comment,
-       n.nspacl::text[] AS acl
+       CASE WHEN n.nspacl @> acldefault('n', n.nspowner) AND n.nspacl <@ acldefault('n', n.nspowner)
+            THEN NULL  -- the default privileges, spelled out or not, are the same state
+            ELSE ARRAY(SELECT x::text FROM unnest(n.nspacl) x ORDER BY 1) END AS acl
 FROM pg_namespace n
 WHERE n.nspname NOT LIKE 'pg\_%%' AND n.nspname <> ALL(%(excluded)s)
   AND NOT EXISTS (SELECT 1 FROM pg_depend d

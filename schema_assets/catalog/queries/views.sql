@@ -2,7 +2,9 @@
 SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind,
        pg_get_viewdef(c.oid, true) AS definition,
        c.reloptions::text[] AS options,
-       c.relacl::text[] AS acl,
+       CASE WHEN c.relacl @> acldefault('r', c.relowner) AND c.relacl <@ acldefault('r', c.relowner)
+            THEN NULL  -- the default privileges, spelled out or not, are the same state
+            ELSE ARRAY(SELECT x::text FROM unnest(c.relacl) x ORDER BY 1) END AS acl,
        obj_description(c.oid, 'pg_class') AS comment
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -201,16 +201,16 @@ def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | Non
         todo.extend(readers.get(("f", *fn), ()))
     for rel in ctx.dropped_relations:
         todo.extend(readers.get(("r", *rel), ()))
+    seen: set[Name] = set()  # views changed themselves must pass the change on too
     while todo:
         view = todo.pop()
-        if view not in source.views:
+        if view not in source.views or view in seen:
             continue
-        if view in target.views and view not in ctx.recreated_views:
+        seen.add(view)
+        if view in target.views:
             ctx.recreated_views.add(view)
-        elif view not in target.views and view not in ctx.dropped_relations:
-            ctx.dropped_relations.add(view)
         else:
-            continue
+            ctx.dropped_relations.add(view)
         todo.extend(readers.get(("r", *view), ()))
     return ctx
 

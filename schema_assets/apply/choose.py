@@ -353,6 +353,12 @@ def _migrate_alembic(
     head = chain_head(files)
     current = alembic_backend.current_revision(conn)
     pending = _pending(files, head, current)
+    if pending and current is None and not history.applied(conn) and _has_user_tables(conn):
+        raise BadInputError(
+            f"the database already has tables but no migration history, and "
+            f"{len(pending)} revision file(s) would create them again: run "
+            "`schema-assets adopt` first (it records the existing schema without changing it)"
+        )
     steps: list[tuple[str, str, int]] = []
     if pending and not dry_run:
         for rf in pending:
@@ -380,6 +386,15 @@ def _migrate_alembic(
         raise
     steps += _recorded_steps(conn, [revision])
     return _result(choice, plan, revision=revision, steps=steps, revision_file=path)
+
+
+def _has_user_tables(conn: psycopg.Connection) -> bool:
+    return conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', "
+        "'information_schema', 'schema_assets', 'schema_assets_archive') "
+        "AND n.nspname NOT LIKE 'pg_toast%')"
+    ).fetchone()[0]
 
 
 def _pending(files: dict, head: str | None, current: str | None) -> list:

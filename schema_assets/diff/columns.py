@@ -229,11 +229,15 @@ def _retype(ctx: Context, alter: str, key: tuple[str, str], a: Column, b: Column
     down: list[str] = []
     if a.default_expr is not None:
         up.append(f"{alter} DROP DEFAULT")
+    if b.default_expr is not None:
         down.append(f"{alter} DROP DEFAULT")
     collate_b = f" COLLATE {b.collation}" if b.collation else ""
     collate_a = f" COLLATE {a.collation}" if a.collation else ""
-    up.append(f"{alter} TYPE {b.type}{collate_b} USING {ident(b.name)}::{b.type}")
-    down.append(f"{alter} TYPE {a.type}{collate_a} USING {ident(a.name)}::{a.type}")
+    # A generated column takes no USING: PostgreSQL recomputes it from its expression.
+    using_b = "" if b.generated else f" USING {ident(b.name)}::{b.type}"
+    using_a = "" if a.generated else f" USING {ident(a.name)}::{a.type}"
+    up.append(f"{alter} TYPE {b.type}{collate_b}{using_b}")
+    down.append(f"{alter} TYPE {a.type}{collate_a}{using_a}")
     if b.default_expr is not None and not b.generated:
         up.append(f"{alter} SET DEFAULT {b.default_expr}")
     if a.default_expr is not None and not a.generated:

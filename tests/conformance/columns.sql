@@ -175,3 +175,11 @@ CREATE TABLE s.t (tags varchar(10)[]);
 -- after:
 CREATE SCHEMA s;
 CREATE TABLE s.t (tags text[]);
+
+-- case: retype a generated column
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.t (price numeric, qty numeric, notional numeric GENERATED ALWAYS AS (price * qty) STORED);
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.t (price numeric, qty numeric, notional numeric(30, 8) GENERATED ALWAYS AS (price * qty) STORED);

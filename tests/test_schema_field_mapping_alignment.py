@@ -116,6 +116,18 @@ def test_shipped_samples_contain_nulls_huge_volumes_and_many_decimals():
     assert any(-Decimal(r["o"]).as_tuple().exponent >= 8 for r in bars)
 
 
+def test_shipped_sample_lookups_resolve_within_the_shipped_reference_samples():
+    """So the Dagster layer can load instruments first, then bars and trades, from samples alone."""
+    by_source = {m.source: m for m in load_mappings()}
+    symbols = {r["ticker"] for r in load_samples(by_source["reference_instruments"])}
+    for source, field in (("rest_ohlcv", "T"), ("trades_stream", "product_id")):
+        assert {r[field] for r in load_samples(by_source[source])} <= symbols, source
+    underlyings = {
+        r.get("underlying_ticker") for r in load_samples(by_source["reference_instruments"])
+    }
+    assert underlyings - {None} <= symbols
+
+
 def test_shipped_samples_are_regenerated_byte_for_byte_by_the_generator():
     from schema_assets.validation.mapping import samplegen
 

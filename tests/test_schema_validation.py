@@ -268,6 +268,26 @@ def test_a_constraint_without_its_suffix_is_reported(empty_db):
     assert found(report) == [("NAM002", "public.fills.fills_size_positive")]
 
 
+def test_an_index_on_a_materialized_view_follows_the_same_naming(empty_db):
+    report = report_for(
+        empty_db,
+        BASE,
+        "CREATE MATERIALIZED VIEW venue_names AS SELECT venue_id, name FROM venues;"
+        " CREATE UNIQUE INDEX venue_names_unique ON venue_names (venue_id);",
+    )
+    assert found(report) == [("NAM002", "public.venue_names_unique")]
+
+
+def test_an_index_created_on_one_partition_is_checked_too(empty_db):
+    report = report_for(
+        empty_db,
+        BASE,
+        PRINTS + DECEMBER + DEFAULT,
+        "CREATE INDEX nov_prints ON prints_p202611 (created_at);",
+    )
+    assert found(report) == [("NAM002", "public.nov_prints")]
+
+
 def test_quoted_names_with_capitals_and_spaces_are_read_and_reported(empty_db):
     report = report_for(
         empty_db,

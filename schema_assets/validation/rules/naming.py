@@ -60,8 +60,9 @@ def nam002(ctx: RuleContext) -> Iterator[Hit]:
                     qname(table.schema, table.name, con.name),
                     f"constraint name should end with {suffix}",
                 )
-        for index in ctx.indexes(table):
+    for key in sorted(ctx.snapshot.tables) + sorted(ctx.snapshot.views):  # matviews have indexes
+        for index in ctx.snapshot.table_indexes(key):
             if index.constraint_name or index.parent_index is not None:
-                continue  # named by its constraint, or by PostgreSQL for a partition
+                continue  # named by its constraint, or attached to a parent index
             if not index.name.endswith(INDEX_SUFFIXES):
                 yield Hit(qname(index.schema, index.name), "index name should end with _idx")

@@ -23,6 +23,14 @@ def _webhook() -> str | None:
     return Settings.from_env().alert_webhook
 
 
+def _root_cause(event: dg.DagsterEvent) -> str:
+    """The innermost error message of a step failure (what actually went wrong)."""
+    error = getattr(event.event_specific_data, "error", None)
+    while error is not None and error.cause is not None:
+        error = error.cause
+    return error.message.strip() if error is not None else ""
+
+
 @dg.run_failure_sensor(
     name="run_failure_alerts",
     default_status=dg.DefaultSensorStatus.RUNNING,
@@ -30,12 +38,13 @@ def _webhook() -> str | None:
 )
 def run_failure_alerts(context: dg.RunFailureSensorContext):
     run = context.dagster_run
-    message = context.failure_event.message or "run failed"
-    steps = [e.step_key for e in context.get_step_failure_events() if e.step_key]
+    lines = [context.failure_event.message or "run failed"]
+    for event in context.get_step_failure_events():
+        lines.append(f"step {event.step_key}: {_root_cause(event)}".rstrip(": "))
     alert = Alert(
         kind="run_failure",
         title=f"run of {run.job_name} failed",
-        message=message + (f" (failed steps: {', '.join(steps)})" if steps else ""),
+        message="\n".join(lines),
         run_id=run.run_id,
         job=run.job_name,
     )

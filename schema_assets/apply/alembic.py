@@ -32,6 +32,12 @@ from schema_assets.errors import ApplyError, BadInputError, SchemaAssetsError
 log = logging.getLogger(__name__)
 
 VERSION_TABLE_SCHEMA = "schema_assets"
+#: Alembic's own table, created by us first so readable ids (`YYYYMMDD_HHMMSS_<slug>`) fit.
+VERSION_TABLE_DDL = (
+    "CREATE TABLE IF NOT EXISTS schema_assets.alembic_version ("
+    "version_num varchar(128) NOT NULL, "
+    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+)
 
 #: Steps timed by `run` during the current revision; drained by `on_version_apply`.
 _TIMINGS: list[dict[str, Any]] = []
@@ -184,6 +190,7 @@ def _run_online(context: Any) -> None:
         connection = stack.enter_context(engine.connect())
         pg = connection.connection.driver_connection
         history.ensure(pg)
+        pg.execute(VERSION_TABLE_DDL)  # before Alembic would create it with varchar(32)
         set_lock_timeout(pg, settings.lock_timeout)
         pg.commit()  # bookkeeping tables exist before Alembic looks at its version table
         context.configure(

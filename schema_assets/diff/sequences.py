@@ -10,7 +10,7 @@ from schema_assets.catalog.model import Sequence
 from schema_assets.diff import phases
 from schema_assets.diff.change import NO_LOCK, Change, display
 from schema_assets.diff.context import Context
-from schema_assets.diff.sqltext import ident, qualified
+from schema_assets.diff.sqltext import ident, literal, qualified
 
 
 def _options(s: Sequence) -> str:
@@ -19,6 +19,22 @@ def _options(s: Sequence) -> str:
         f"MAXVALUE {s.max_value} START WITH {s.start} CACHE {s.cache} "
         f"{'CYCLE' if s.cycle else 'NO CYCLE'}"
     )
+
+
+def identity_sequence(ctx: Context, target: bool, owner: tuple[str, str, str]) -> Sequence | None:
+    """The sequence behind an identity column (its options must be recreated too)."""
+    name = "idseq_dst" if target else "idseq_src"
+    if name not in ctx._cache:
+        snap = ctx.target if target else ctx.source
+        ctx._cache[name] = {
+            s.owned_by: s for s in snap.sequences.values() if s.identity and s.owned_by
+        }
+    return ctx._cache[name].get(owner)
+
+
+def identity_options(s: Sequence | None) -> str:
+    """` (sequence options)` for GENERATED … AS IDENTITY, empty when defaults are fine."""
+    return f" ({_options(s)})" if s is not None else ""
 
 
 def _owned(s: Sequence | None) -> str:
@@ -63,6 +79,22 @@ def compare_sequences(ctx: Context) -> list[Change]:
                 notes=("the sequence's current value is lost",),
             )  # fmt: skip
         )
+    for key, b in sorted(ctx.target.sequences.items()):
+        a = ctx.source.sequences.get(key)
+        if b.identity and a is not None and a.identity and _options(a) != _options(b):
+            out.append(
+                Change(
+                    "sequence",
+                    "alter",
+                    display(*key),
+                    _alter(qualified(*key), a, b),
+                    _alter(qualified(*key), b, a),
+                    phases.SEQUENCE_OWNERSHIP,
+                    rank=1,
+                    lock=NO_LOCK,
+                    notes=("options of an identity column's sequence",),
+                )  # fmt: skip
+            )
     for key in sorted(dst):
         a, b = src.get(key), dst[key]
         q = qualified(*key)
@@ -72,8 +104,8 @@ def compare_sequences(ctx: Context) -> list[Change]:
                     "sequence",
                     "alter",
                     display(*key),
-                    (f"ALTER SEQUENCE {q} {_options(b)}",),
-                    (f"ALTER SEQUENCE {q} {_options(a)}",),
+                    _alter(q, a, b),
+                    _alter(q, b, a),
                     phases.CREATE_SEQUENCE,
                     rank=1,
                     lock=NO_LOCK,
@@ -92,7 +124,62 @@ def compare_sequences(ctx: Context) -> list[Change]:
                     notes=("ownership",),
                 )  # fmt: skip
             )
+    out.extend(_identity_options(ctx))
     return out
+
+
+_TYPE_MAX = {"smallint": 32767, "integer": 2147483647, "bigint": 9223372036854775807}
+
+
+def _identity_options(ctx: Context) -> list[Change]:
+    """Options of identity sequences (START/INCREMENT/...), set once their column exists.
+
+    A sequence created implicitly by the plan (new identity column) starts from the
+    defaults PostgreSQL gives it, so that is what it is compared against.
+    """
+    out: list[Change] = []
+    for key, b in sorted(ctx.target.sequences.items()):
+        if not b.identity or b.data_type not in _TYPE_MAX:
+            continue
+        a = ctx.source.sequences.get(key)
+        if a is None or not a.identity or (b.owned_by and ctx.fresh(b.owned_by[:2])):
+            a = Sequence(
+                b.schema, b.name, b.data_type, 1, 1, 1, _TYPE_MAX[b.data_type], 1, False
+            )  # PostgreSQL's defaults for a new identity sequence of this type
+        if _options(a) == _options(b):
+            continue
+        q = qualified(*key)
+        out.append(
+            Change(
+                "sequence",
+                "alter",
+                display(*key),
+                (f"ALTER SEQUENCE {q} {_options(b)}",),
+                (f"ALTER SEQUENCE {q} {_options(a)}",),
+                phases.SEQUENCE_OWNERSHIP,
+                rank=1,
+                lock=NO_LOCK,
+                notes=("identity sequence options",),
+            )  # fmt: skip
+        )
+    return out
+
+
+def _alter(q: str, a: Sequence, b: Sequence) -> tuple[str, ...]:
+    """ALTER SEQUENCE to `b`'s options; first moves the current value into the new bounds."""
+    out = []
+    if b.min_value > a.min_value:
+        out.append(
+            f"SELECT setval({literal(q)}, {b.min_value}, false) FROM {q} "  # noqa: S608 - quoted
+            f"WHERE last_value < {b.min_value}"
+        )
+    if b.max_value < a.max_value:
+        out.append(
+            f"SELECT setval({literal(q)}, {b.max_value}, false) FROM {q} "  # noqa: S608 - quoted
+            f"WHERE last_value > {b.max_value}"
+        )
+    out.append(f"ALTER SEQUENCE {q} {_options(b)}")
+    return tuple(out)
 
 
 def _owner_goes(ctx: Context, s: Sequence) -> bool:

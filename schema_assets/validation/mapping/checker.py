@@ -14,7 +14,7 @@ from schema_assets.catalog.model import Snapshot, Table
 from schema_assets.errors import BadInputError
 from schema_assets.validation.mapping import columns as coltypes
 from schema_assets.validation.mapping.loader import load_mappings, load_samples
-from schema_assets.validation.mapping.mapper import map_records, surrogate_lookups
+from schema_assets.validation.mapping.mapper import first_value, map_records, surrogate_lookups
 from schema_assets.validation.mapping.model import FieldMap, Mapping
 from schema_assets.validation.mapping.pandera_schema import TYPE_CHECK_PREFIX, derive_schema
 from schema_assets.validation.mapping.transforms import output_kind
@@ -123,10 +123,6 @@ def _target(snapshot: Snapshot, mapping: Mapping) -> Table:
     return table
 
 
-def _first_value(fm: FieldMap, records: list[dict[str, Any]]) -> Any:
-    return next((r[fm.field] for r in records if fm.field and r.get(fm.field) is not None), None)
-
-
 def _check_lookup(out: _Collector, snapshot: Snapshot, fm: FieldMap) -> None:
     lookup = fm.lookup
     schema, _, name = lookup.table.partition(".")
@@ -159,7 +155,7 @@ def _static_checks(
             continue
         if fm.lookup is not None:
             _check_lookup(out, snapshot, fm)
-        kind = output_kind(fm, _first_value(fm, records))
+        kind = output_kind(fm, first_value(fm, records))
         cat = coltypes.category(col.type, snapshot)
         if (
             kind is not None

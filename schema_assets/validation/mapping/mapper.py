@@ -37,6 +37,13 @@ def _is_null(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
+def first_value(fm: FieldMap, records: list[AbcMapping[str, Any]]) -> Any:
+    """The field's first non-null payload value: its kind when the mapping declares none."""
+    if fm.field is None or fm.field == WHOLE_RECORD:
+        return None
+    return next((r[fm.field] for r in records if not _is_null(r.get(fm.field))), None)
+
+
 def map_value(fm: FieldMap, record: AbcMapping[str, Any]) -> Any:
     """The column value for one record (None when null); unconvertible values pass unchanged."""
     if fm.field == WHOLE_RECORD:
@@ -70,12 +77,6 @@ def _series(values: list[Any], kind: str | None) -> pd.Series:
 def map_records(mapping: Mapping, records: Iterable[AbcMapping[str, Any]]) -> pd.DataFrame:
     """Apply the mapping to payload records; see the module docstring for lookup columns."""
     records = list(records)
-    first = {
-        fm.column: next(
-            (r.get(fm.field) for r in records if fm.field and not _is_null(r.get(fm.field))), None
-        )
-        for fm in mapping.fields
-    }
     data: dict[str, pd.Series] = {}
     for fm in mapping.fields:
         values = [map_value(fm, r) for r in records]
@@ -83,7 +84,7 @@ def map_records(mapping: Mapping, records: Iterable[AbcMapping[str, Any]]) -> pd
             data[fm.column] = pd.Series(pd.array([None] * len(records), dtype="Int64"))
             data[lookup_column(fm.column)] = pd.Series(values, dtype="object")
         else:
-            data[fm.column] = _series(values, output_kind(fm, first[fm.column]))
+            data[fm.column] = _series(values, output_kind(fm, first_value(fm, records)))
     return pd.DataFrame(data, index=pd.RangeIndex(len(records)))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,6 @@ class Mapping:
     ignore: tuple[str, ...] = ()  # payload fields known and deliberately not loaded
     samples: str | None = None  # samples file name, default `<source>.json`
     target_line: int = 0
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def target_key(self) -> tuple[str, str]:

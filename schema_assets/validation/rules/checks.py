@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from schema_assets.validation.checkexpr import parse_check, states_at_least, states_positive
+from schema_assets.catalog.model import Table
+from schema_assets.validation.checkexpr import (
+    Condition,
+    parse_check,
+    states_at_least,
+    states_positive,
+)
 from schema_assets.validation.rules import roles
 from schema_assets.validation.rules.base import Hit, RuleContext, column_name, qname, rule
 
 
-def _conditions(ctx: RuleContext, table):
+def _conditions(ctx: RuleContext, table: Table) -> Iterator[Condition]:
     for con in ctx.constraints(table, "c"):
         yield from parse_check(con.definition).conditions
 

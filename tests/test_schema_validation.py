@@ -6,14 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 from helpers import execute, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schema_assets.catalog import take_snapshot
 from schema_assets.errors import BadInputError
 from schema_assets.validation.config import ValidationConfig
 from schema_assets.validation.engine import load_config, validate
 from schema_assets.validation.rules import RULE_IDS
+from schema_assets.validation.rules.partitions import first_uncovered
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
@@ -321,6 +325,36 @@ def test_partition_coverage_follows_the_injected_now(empty_db):
     assert "2027-01-01" in late.findings[0].message
     early = validate(snapshot, ValidationConfig(), now=dt.datetime(2026, 9, 30, tzinfo=dt.UTC))
     assert found(early) == [("PAR001", "public.prints")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    months=st.sets(st.integers(0, 11)),
+    start=st.integers(0, 11 * 24),
+    length=st.integers(1, 4 * 24),
+)
+def test_coverage_agrees_with_checking_every_hour(months, start, length):
+    """Monthly ranges of 2026 (any subset): the first uncovered instant is the first gap."""
+    origin = pd.Timestamp("2026-01-01T00:00Z")
+    ranges = [
+        (origin + pd.DateOffset(months=m), origin + pd.DateOffset(months=m + 1)) for m in months
+    ]
+    begin = origin + pd.Timedelta(days=start)
+    end = begin + pd.Timedelta(days=length)
+    hours = pd.date_range(begin, end, freq="h", inclusive="left")
+    gaps = [h for h in hours if not any(low <= h < high for low, high in ranges)]
+    gap = first_uncovered(ranges, begin, end)
+    if not gaps:
+        assert gap is None
+    else:
+        assert gap is not None and gap <= gaps[0] and gaps[0] - gap < pd.Timedelta(hours=1)
+
+
+def test_minvalue_and_maxvalue_bounds_cover_everything_on_their_side():
+    jan, mar = pd.Timestamp("2026-01-01T00:00Z"), pd.Timestamp("2026-03-01T00:00Z")
+    assert first_uncovered([(None, mar)], jan, mar) is None
+    assert first_uncovered([(jan, None)], jan, pd.Timestamp("2030-01-01T00:00Z")) is None
+    assert first_uncovered([(None, jan)], jan, mar) == jan
 
 
 def test_a_table_named_like_a_partition_of_a_missing_parent_is_an_orphan(empty_db):

@@ -350,6 +350,17 @@ def test_coverage_agrees_with_checking_every_hour(months, start, length):
         assert gap is not None and gap <= gaps[0] and gaps[0] - gap < pd.Timedelta(hours=1)
 
 
+def test_a_list_partitioned_table_needs_a_default_but_no_time_coverage(empty_db):
+    report = report_for(
+        empty_db,
+        BASE,
+        f"CREATE TABLE listings (listing_id bigint NOT NULL, region text NOT NULL, {CREATED},"
+        " CONSTRAINT listings_pkey PRIMARY KEY (listing_id, region)) PARTITION BY LIST (region);"
+        " CREATE TABLE listings_eu PARTITION OF listings FOR VALUES IN ('eu');",
+    )
+    assert found(report) == [("PAR002", "public.listings")]
+
+
 def test_minvalue_and_maxvalue_bounds_cover_everything_on_their_side():
     jan, mar = pd.Timestamp("2026-01-01T00:00Z"), pd.Timestamp("2026-03-01T00:00Z")
     assert first_uncovered([(None, mar)], jan, mar) is None

@@ -121,13 +121,27 @@ def test_adopting_a_managed_database_is_refused(home: Path, hand_built: str) -> 
         adopt(hand_built, _settings(home, hand_built))
 
 
-def test_apply_on_an_unadopted_database_with_pending_revisions_asks_for_adopt(
+def test_apply_on_a_differing_unadopted_database_with_revisions_asks_for_adopt(
     home: Path, hand_built: str, pg_server: str
 ) -> None:
     with scratch_database(pg_server, "adopt_src") as built:
         choose.migrate(built, _settings(home, built))
+    execute(hand_built, "ALTER TABLE ref.exchanges ADD COLUMN local_name text")
     with pytest.raises(BadInputError, match="run `schema-assets adopt` first"):
         choose.migrate(hand_built, _settings(home, hand_built))
+    assert query(hand_built, "SELECT count(*) FROM schema_assets.schema_version") == [(0,)]
+
+
+def test_apply_adopts_an_unmanaged_database_that_already_matches_instead_of_rebuilding(
+    home: Path, hand_built: str, pg_server: str
+) -> None:
+    with scratch_database(pg_server, "adopt_src") as built:
+        revision = choose.migrate(built, _settings(home, built)).revision
+    rows_before = _rows(hand_built)
+    result = choose.migrate(hand_built, _settings(home, hand_built))
+    assert result.skipped and _rows(hand_built) == rows_before
+    with connect(hand_built) as conn:
+        assert current_revision(conn) == revision
 
 
 def test_adopt_command_exits_1_with_the_plan_when_the_database_differs(

@@ -114,50 +114,65 @@ def adopt(
 ) -> AdoptResult:
     """Baseline + stamp an existing database (see module docstring); never changes its data."""
     from schema_assets.apply.choose import _server_url, select_backend
-    from schema_assets.database import connect, mask_url
-    from schema_assets.planner import plan_database
-    from schema_assets.shadow import shadow_snapshot
+    from schema_assets.database import connect
 
     settings = settings or Settings.from_env()
     url = url or _server_url(settings)
     choice = select_backend(settings)
-    versions = settings.migrations_dir / "versions"
     with connect(url, autocommit=True) as conn, migration_lock(conn, DEFAULT_WAIT_S):
-        if _managed(conn):
-            raise BadInputError(
-                f"{mask_url(url)} is already managed (it has a migration history): "
-                "use `schema-assets apply`"
-            )
-        plan = plan_database(url, settings.schema_files, settings)
-        if not plan.is_empty and not force:
-            return AdoptResult(False, plan, choice.name)
-        files = revision_files(versions)
-        live = take_snapshot(conn)
-        if files and not plan.is_empty:
-            raise BadInputError(
-                f"{versions} already holds revisions, so the live state (which differs from the "
-                "schema files) cannot become their baseline. Make the database match first "
-                "(`schema-assets apply`), or adopt into an empty versions directory."
-            )
-        history.ensure(conn)
-        if files:  # the revisions build exactly what the database already is: record them
-            chain = _chain(files)
-            for rf in chain:
-                _record(conn, rf.migration(), rf.checksum, choice.name, live)
-            if choice.name == "alembic":
-                _stamp(settings, url, chain[-1].revision)
-            log.info("adopted: recorded %d existing revisions as applied", len(chain))
-            return AdoptResult(True, plan, choice.name, stamped=tuple(r.revision for r in chain))
-        target = shadow_snapshot(settings.schema_files, url) if plan.is_empty else live
-        revision = new_revision_id(message, [r.version for r in history.rows(conn)])
-        migration = baseline_migration(target, revision, message, settings, url, mask_url(url))
-        path = None
-        if choice.name == "alembic":
-            path = write_revision(versions, migration, None)
-        _record(conn, migration, migration.checksum, choice.name, live)
-        if choice.name == "alembic":
-            _stamp(settings, url, revision)
-        return AdoptResult(True, plan, choice.name, revision, path)
+        return adopt_locked(conn, url, settings, choice.name, force=force, message=message)
+
+
+def adopt_locked(
+    conn: psycopg.Connection,
+    url: str,
+    settings: Settings,
+    backend: str,
+    *,
+    force: bool = False,
+    message: str = "baseline",
+) -> AdoptResult:
+    """`adopt` for a caller that already holds the migration lock on `conn`."""
+    from schema_assets.database import mask_url
+    from schema_assets.planner import plan_database
+    from schema_assets.shadow import shadow_snapshot
+
+    versions = settings.migrations_dir / "versions"
+    if _managed(conn):
+        raise BadInputError(
+            f"{mask_url(url)} is already managed (it has a migration history): "
+            "use `schema-assets apply`"
+        )
+    plan = plan_database(url, settings.schema_files, settings)
+    if not plan.is_empty and not force:
+        return AdoptResult(False, plan, backend)
+    files = revision_files(versions)
+    live = take_snapshot(conn)
+    if files and not plan.is_empty:
+        raise BadInputError(
+            f"{versions} already holds revisions, so the live state (which differs from the "
+            "schema files) cannot become their baseline. Make the database match first "
+            "(`schema-assets apply`), or adopt into an empty versions directory."
+        )
+    history.ensure(conn)
+    if files:  # the revisions build exactly what the database already is: record them
+        chain = _chain(files)
+        for rf in chain:
+            _record(conn, rf.migration(), rf.checksum, backend, live)
+        if backend == "alembic":
+            _stamp(settings, url, chain[-1].revision)
+        log.info("adopted: recorded %d existing revisions as applied", len(chain))
+        return AdoptResult(True, plan, backend, stamped=tuple(r.revision for r in chain))
+    target = shadow_snapshot(settings.schema_files, url) if plan.is_empty else live
+    revision = new_revision_id(message, [r.version for r in history.rows(conn)])
+    migration = baseline_migration(target, revision, message, settings, url, mask_url(url))
+    path = None
+    if backend == "alembic":
+        path = write_revision(versions, migration, None)
+    _record(conn, migration, migration.checksum, backend, live)
+    if backend == "alembic":
+        _stamp(settings, url, revision)
+    return AdoptResult(True, plan, backend, revision, path)
 
 
 def _record(

@@ -354,11 +354,7 @@ def _migrate_alembic(
     current = alembic_backend.current_revision(conn)
     pending = _pending(files, head, current)
     if pending and current is None and not history.applied(conn) and _has_user_tables(conn):
-        raise BadInputError(
-            f"the database already has tables but no migration history, and "
-            f"{len(pending)} revision file(s) would create them again: run "
-            "`schema-assets adopt` first (it records the existing schema without changing it)"
-        )
+        pending = _adopt_first(conn, url, settings, len(pending), dry_run)
     steps: list[tuple[str, str, int]] = []
     if pending and not dry_run:
         for rf in pending:
@@ -386,6 +382,32 @@ def _migrate_alembic(
         raise
     steps += _recorded_steps(conn, [revision])
     return _result(choice, plan, revision=revision, steps=steps, revision_file=path)
+
+
+def _adopt_first(
+    conn: psycopg.Connection, url: str, settings: Settings, pending: int, dry_run: bool
+) -> list:
+    """An unmanaged database with tables, and revisions that would create them again.
+
+    When it already is exactly what the schema files describe, adopt it (record the
+    revisions as applied, change nothing) and carry on; otherwise ask for `adopt`.
+    """
+    from schema_assets.apply.adopt import adopt_locked
+    from schema_assets.planner import plan_database
+
+    if dry_run or not plan_database(url, settings.schema_files, settings).is_empty:
+        raise BadInputError(
+            f"the database already has tables but no migration history, and {pending} "
+            "revision file(s) would create them again: run `schema-assets adopt` first (it "
+            "records the existing schema without changing it, or shows what differs)"
+        )
+    result = adopt_locked(conn, url, settings, "alembic")
+    log.warning(
+        "adopted a database that already matched the schema files: %s recorded as applied, "
+        "nothing executed",
+        ", ".join(result.stamped) or result.revision,
+    )
+    return []
 
 
 def _has_user_tables(conn: psycopg.Connection) -> bool:

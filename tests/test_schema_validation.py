@@ -305,6 +305,20 @@ def test_quoted_names_with_capitals_and_spaces_are_read_and_reported(empty_db):
     ]
 
 
+def test_fix_hints_quote_identifiers_that_need_it(empty_db):
+    report = report_for(
+        empty_db,
+        BASE,
+        'CREATE TABLE "Order Lines" (line_id bigint CONSTRAINT "Order Lines_pkey" PRIMARY KEY,'
+        ' venue_id bigint CONSTRAINT "Order Lines_venue_id_fkey" REFERENCES venues,'
+        f" {CREATED});",
+        config=config_of(enable=["FK001"]),
+    )
+    assert [f.hint for f in report.findings] == [
+        'CREATE INDEX "Order Lines_venue_id_idx" ON public."Order Lines" (venue_id)'
+    ]
+
+
 def test_partitions_inherit_findings_from_their_parent_and_are_not_reported_again(empty_db):
     report = report_for(
         empty_db,

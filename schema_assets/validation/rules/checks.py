@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from schema_assets.catalog.model import Table
+from schema_assets.diff.sqltext import ident, qualified
 from schema_assets.validation.checkexpr import (
     Condition,
     parse_check,
@@ -35,8 +36,8 @@ def chk001(ctx: RuleContext) -> Iterator[Hit]:
                     yield Hit(
                         column_name(table, col),
                         "price column has no CHECK stating it is > 0",
-                        f"ALTER TABLE {table.schema}.{table.name} ADD CONSTRAINT "
-                        f"{table.name}_{col.name}_check CHECK ({col.name} > 0)",
+                        f"ALTER TABLE {qualified(table.schema, table.name)} ADD CONSTRAINT "
+                        f"{ident(f'{table.name}_{col.name}_check')} CHECK ({ident(col.name)} > 0)",
                     )
 
 
@@ -54,6 +55,6 @@ def chk002(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 qname(table.schema, table.name),
                 "has open/high/low/close columns but no CHECK (high >= low)",
-                f"ALTER TABLE {table.schema}.{table.name} ADD CONSTRAINT "
-                f"{table.name}_high_low_check CHECK (high >= low)",
+                f"ALTER TABLE {qualified(table.schema, table.name)} ADD CONSTRAINT "
+                f"{ident(f'{table.name}_high_low_check')} CHECK (high >= low)",
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from schema_assets.diff.sqltext import ident, idents, qualified
 from schema_assets.validation.rules.base import Hit, RuleContext, qname, rule
 
 
@@ -33,10 +34,11 @@ def fk001(ctx: RuleContext) -> Iterator[Hit]:
             if any(set(i.key_columns[: len(cols)]) == cols for i in indexes):
                 continue
             listed = ", ".join(fk.columns)
+            index_name = ident(f"{table.name}_{'_'.join(fk.columns)}_idx")
             yield Hit(
                 qname(table.schema, table.name, fk.name),
                 f"foreign key ({listed}) has no index with these leading columns: "
                 "deletes and updates on the referenced table scan this one",
-                f"CREATE INDEX {table.name}_{'_'.join(fk.columns)}_idx "
-                f"ON {table.schema}.{table.name} ({listed})",
+                f"CREATE INDEX {index_name} ON {qualified(table.schema, table.name)} "
+                f"({idents(fk.columns)})",
             )

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from schema_assets.catalog.model import Table
+from schema_assets.diff.sqltext import literal, qualified
 from schema_assets.validation.rules.base import Hit, RuleContext, qname, rule
 
 _RANGE_KEY = re.compile(r"^RANGE \((\w+)\)$")
@@ -59,6 +60,10 @@ def _month_start(moment: dt.datetime, months_ahead: int) -> pd.Timestamp:
     return pd.Timestamp(dt.datetime(total // 12, total % 12 + 1, 1, tzinfo=dt.UTC))
 
 
+def _regclass(table: Table) -> str:
+    return f"{literal(qualified(table.schema, table.name))}::regclass"
+
+
 def _partitioned(ctx: RuleContext) -> Iterator[Table]:
     for table in ctx.tables():
         if table.kind == "p":
@@ -86,7 +91,7 @@ def par001(ctx: RuleContext) -> Iterator[Hit]:
                 qname(table.schema, table.name),
                 f"no partition covers {gap.isoformat()} (needed: {now.date()} up to {until.date()}); "
                 "rows would land in the default partition or fail",
-                f"SELECT util.create_monthly_partitions('{table.schema}.{table.name}'::regclass, "
+                f"SELECT util.create_monthly_partitions({_regclass(table)}, "
                 f"DATE '{gap.date().replace(day=1)}', 2)",
             )
 
@@ -106,7 +111,7 @@ def par002(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 qname(table.schema, table.name),
                 "has no DEFAULT partition: a row outside every range fails the insert",
-                f"SELECT util.ensure_default_partition('{table.schema}.{table.name}'::regclass)",
+                f"SELECT util.ensure_default_partition({_regclass(table)})",
             )
 
 
@@ -132,7 +137,7 @@ def par003(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 qname(*key),
                 f"is named like a partition of {qname(*parent)} but is not attached to it",
-                f"ALTER TABLE {qname(*parent)} ATTACH PARTITION {qname(*key)} FOR VALUES ... "
+                f"ALTER TABLE {qualified(*parent)} ATTACH PARTITION {qualified(*key)} FOR VALUES ... "
                 "(or archive and drop it)",
             )
         elif not table.name.endswith("_default"):

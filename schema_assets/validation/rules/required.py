@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from schema_assets.diff.sqltext import ident, qualified
 from schema_assets.validation.rules.base import Hit, RuleContext, qname, rule
 
 _BEFORE_UPDATE = re.compile(r"\bBEFORE\s+(?:[A-Z]+\s+OR\s+)*UPDATE\b.*\bFOR EACH ROW\b", re.S)
@@ -48,6 +49,7 @@ def req002(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 qname(table.schema, table.name),
                 "has updated_at but no BEFORE UPDATE ... FOR EACH ROW trigger maintaining it",
-                f"CREATE TRIGGER {table.name}_set_updated_at BEFORE UPDATE ON "
-                f"{table.schema}.{table.name} FOR EACH ROW EXECUTE FUNCTION util.set_updated_at()",
+                f"CREATE TRIGGER {ident(table.name + '_set_updated_at')} BEFORE UPDATE ON "
+                f"{qualified(table.schema, table.name)} FOR EACH ROW "
+                "EXECUTE FUNCTION util.set_updated_at()",
             )

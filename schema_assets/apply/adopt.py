@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 
 from schema_assets.apply import history
-from schema_assets.apply.lock import DEFAULT_WAIT_S, migration_lock
+from schema_assets.apply.lock import migration_lock
 from schema_assets.apply.revision import (
     Migration,
     RevisionFile,
@@ -119,7 +119,7 @@ def adopt(
     settings = settings or Settings.from_env()
     url = url or _server_url(settings)
     choice = select_backend(settings)
-    with connect(url, autocommit=True) as conn, migration_lock(conn, DEFAULT_WAIT_S):
+    with connect(url, autocommit=True) as conn, migration_lock(conn):
         return adopt_locked(conn, url, settings, choice.name, force=force, message=message)
 
 

@@ -18,7 +18,6 @@ import psycopg
 
 from schema_assets.apply import history
 from schema_assets.apply.lock import (
-    DEFAULT_WAIT_S,
     RETRY_DELAYS_S,
     is_lock_timeout,
     migration_lock,
@@ -184,9 +183,7 @@ def _run_online(context: Any) -> None:
     engine = create_engine(_sa_url(url), poolclass=pool.NullPool)
     with contextlib.ExitStack() as stack:
         if not config.attributes.get("lock_held"):
-            stack.enter_context(
-                migration_lock(url, config.attributes.get("lock_wait", DEFAULT_WAIT_S))
-            )
+            stack.enter_context(migration_lock(url, config.attributes.get("lock_wait")))
         connection = stack.enter_context(engine.connect())
         pg = connection.connection.driver_connection
         history.ensure(pg)

@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 
 from schema_assets.apply import history
-from schema_assets.apply.lock import DEFAULT_WAIT_S, migration_lock, set_lock_timeout
+from schema_assets.apply.lock import migration_lock, set_lock_timeout
 from schema_assets.apply.revision import (
     Migration,
     RevisionEditedError,
@@ -164,7 +164,7 @@ def repair_checksums(url: str | None = None, settings: Settings | None = None) -
     versions = settings.migrations_dir / "versions"
     files = revision_files(versions)
     repaired = []
-    with _connect(url) as conn, migration_lock(conn, DEFAULT_WAIT_S):
+    with _connect(url) as conn, migration_lock(conn):
         for row in history.applied(conn):
             rf = files.get(row.version)
             if rf is not None and rf.checksum != row.checksum:
@@ -266,7 +266,7 @@ def migrate(
     allow = settings.allow_destructive if allow_destructive is None else allow_destructive
     choice = select_backend(settings)
     started = time.perf_counter()
-    with _connect(url) as conn, migration_lock(conn, DEFAULT_WAIT_S):
+    with _connect(url) as conn, migration_lock(conn):
         if not dry_run:
             history.ensure(conn)
         if choice.name == "alembic":
@@ -465,7 +465,7 @@ def rollback(
     settings = settings or Settings.from_env()
     url = url or _server_url(settings)
     choice = select_backend(settings)
-    with _connect(url) as conn, migration_lock(conn, DEFAULT_WAIT_S):
+    with _connect(url) as conn, migration_lock(conn):
         history.ensure(conn)
         applied = [r.version for r in history.applied(conn)]
         if to is not None:
@@ -512,7 +512,7 @@ def write_plan_revision(
     settings = settings or Settings.from_env()
     url = url or _server_url(settings)
     versions = settings.migrations_dir / "versions"
-    with _connect(url) as conn, migration_lock(conn, DEFAULT_WAIT_S):
+    with _connect(url) as conn, migration_lock(conn):
         files = revision_files(versions)
         current = None
         if history.exists(conn):

@@ -212,6 +212,15 @@ def test_an_optional_field_into_a_not_null_column_is_a_nullability_mismatch(
     ]
 
 
+def test_an_enum_default_does_not_cover_a_null_value(tmp_path, shipped_snapshot):
+    """The enum default maps unknown values; a null never reaches it (only `default:` does)."""
+    text = replace_field(TRADES_YAML, "    default: unknown\n", "")
+    mapping = write_mapping(tmp_path, text, [_trade(0)])
+    assert _kinds(findings_of(shipped_snapshot, mapping)) == [
+        ("nullability", "side", "raw.trades.side")
+    ]
+
+
 def test_nulls_in_a_required_payload_field_are_a_nullability_mismatch(tmp_path, shipped_snapshot):
     mapping = write_mapping(tmp_path, TRADES_YAML, [_trade(0), _trade(1, size=None)])
     findings = findings_of(shipped_snapshot, mapping)

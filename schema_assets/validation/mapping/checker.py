@@ -139,71 +139,64 @@ def _check_lookup(out: _Collector, snapshot: Snapshot, fm: FieldMap) -> None:
             return
 
 
-def _static_checks(
+def _field_checks(
     out: _Collector, snapshot: Snapshot, table: Table, records: list[dict[str, Any]]
 ) -> None:
-    mapping = out.mapping
-    for fm in mapping.fields:
+    """Each mapped field: its column exists, its value kind fits, its nullability fits."""
+    for fm in out.mapping.fields:
         col = table.column(fm.column)
         if col is None:
-            out.add(
-                "missing_column",
-                fm,
-                fm.column,
-                f"column {fm.column} does not exist in {mapping.target}",
-            )
+            message = f"column {fm.column} does not exist in {out.mapping.target}"
+            out.add("missing_column", fm, fm.column, message)
             continue
         if fm.lookup is not None:
             _check_lookup(out, snapshot, fm)
         kind = output_kind(fm, first_value(fm, records))
         cat = coltypes.category(col.type, snapshot)
-        if (
-            kind is not None
-            and cat not in coltypes.COMPATIBLE.get(kind, frozenset())
-            and cat != "other"
-        ):
-            how = (
-                f"{kind} value"
-                if not fm.transforms
-                else f"{kind} value (after {fm.transforms[-1].kind})"
-            )
-            out.add("type_incompatible", fm, fm.column, f"a {how} cannot be stored in {col.type}")
+        if kind is not None and cat != "other" and cat not in coltypes.COMPATIBLE.get(kind, ()):
+            after = f" (after {fm.transforms[-1].kind})" if fm.transforms else ""
+            message = f"a {kind} value{after} cannot be stored in {col.type}"
+            out.add("type_incompatible", fm, fm.column, message)
             continue
-        enum_default = any(t.kind == "enum" and t.default for t in fm.transforms)
-        if col.not_null and not fm.required and fm.default is None and not enum_default:
-            out.add(
-                "nullability",
-                fm,
-                fm.column,
-                f"optional field feeds NOT NULL column {fm.column}: declare `default:` or make it required",
+        if col.not_null and not fm.required and fm.default is None:
+            message = (
+                f"optional field feeds NOT NULL column {fm.column}: "
+                "declare `default:` or make it required"
             )
-    mapped = {fm.column for fm in mapping.fields}
+            out.add("nullability", fm, fm.column, message)
+
+
+def _required_checks(out: _Collector, table: Table) -> None:
+    """NOT NULL columns the database cannot fill itself must be mapped."""
+    mapped = {fm.column for fm in out.mapping.fields}
     for col in table.columns:
         fillable = col.default_expr is not None or col.identity or col.generated
         if col.not_null and not fillable and col.name not in mapped:
-            out.add(
-                "unmapped_required",
-                None,
-                col.name,
-                f"NOT NULL column without default is filled by no field of {mapping.source}",
-                mapping.target_line,
+            message = (
+                f"NOT NULL column without default is filled by no field of {out.mapping.source}"
             )
-    if not mapping.keeps_whole_record:
-        known = set(mapping.payload_fields) | set(mapping.ignore)
-        seen = dict.fromkeys(k for r in records for k in r)
-        for name in seen:
-            if name not in known:
-                out.findings.append(
-                    MappingFinding(
-                        kind="unknown_field",
-                        severity=KINDS["unknown_field"],
-                        source=mapping.source,
-                        field=name,
-                        column=mapping.target,
-                        message="payload field is neither mapped nor listed under `ignore`",
-                        where=mapping.where(),
-                    )
+            out.add("unmapped_required", None, col.name, message, out.mapping.target_line)
+
+
+def _unknown_fields(out: _Collector, records: list[dict[str, Any]]) -> None:
+    """Payload fields nobody decided about: mapped, or listed under `ignore`."""
+    mapping = out.mapping
+    if mapping.keeps_whole_record:
+        return
+    known = set(mapping.payload_fields) | set(mapping.ignore)
+    for name in dict.fromkeys(k for r in records for k in r):
+        if name not in known:
+            out.findings.append(
+                MappingFinding(
+                    kind="unknown_field",
+                    severity=KINDS["unknown_field"],
+                    source=mapping.source,
+                    field=name,
+                    column=mapping.target,
+                    message="payload field is neither mapped nor listed under `ignore`",
+                    where=mapping.where(),
                 )
+            )
 
 
 def _kind_of_failure(check: str) -> str:
@@ -272,7 +265,9 @@ def check_mapping(
     table = _target(snapshot, mapping)
     records = load_samples(mapping) if records is None else list(records)
     out = _Collector(mapping)
-    _static_checks(out, snapshot, table, records)
+    _field_checks(out, snapshot, table, records)
+    _required_checks(out, table)
+    _unknown_fields(out, records)
     _sample_checks(out, snapshot, table, records)
     return out.findings
 

@@ -73,9 +73,22 @@ def test_baseline_revision_builds_the_same_schema_on_an_empty_database(
 def test_baseline_refuses_to_be_rolled_back(home: Path, hand_built: str) -> None:
     adopt(hand_built, _settings(home, hand_built))
     rows_before = _rows(hand_built)
-    with pytest.raises(ApplyError, match="baseline cannot be rolled back"):
+    with pytest.raises(ApplyError, match="cannot be rolled back: it is a baseline"):
         choose.rollback(hand_built, _settings(home, hand_built))
     assert _rows(hand_built) == rows_before
+
+
+def test_rollback_reaching_the_baseline_refuses_before_undoing_anything(
+    home: Path, hand_built: str
+) -> None:
+    adopt(hand_built, _settings(home, hand_built))
+    execute(hand_built, "DROP VIEW staging.latest_bars")
+    view_back = choose.migrate(hand_built, _settings(home, hand_built)).revision
+    with pytest.raises(ApplyError, match="Nothing was rolled back"):
+        choose.rollback(hand_built, _settings(home, hand_built), steps=2)
+    assert query(hand_built, "SELECT to_regclass('staging.latest_bars') IS NOT NULL") == [(True,)]
+    with connect(hand_built) as conn:
+        assert current_revision(conn) == view_back
 
 
 def test_differing_database_is_not_adopted_and_the_plan_is_returned(

@@ -34,9 +34,7 @@ from schema_assets.plan import Plan
 
 log = logging.getLogger(__name__)
 
-BASELINE_IRREVERSIBLE = (
-    "a baseline cannot be rolled back: it would drop the whole warehouse; restore a backup"
-)
+BASELINE_IRREVERSIBLE = "it is a baseline: undoing it would drop the whole warehouse"
 
 
 @dataclass(frozen=True)

@@ -451,6 +451,21 @@ def _recorded_steps(conn: psycopg.Connection, versions: list[str]) -> list[tuple
 # ----------------------------------------------------------------------------- rollback
 
 
+def _refuse_irreversible(conn: psycopg.Connection, targets: list[str]) -> None:
+    """Check every revision to undo before undoing any: all of them, or nothing."""
+    by_version = {r.version: r for r in history.applied(conn)}
+    for version in targets:
+        recorded = by_version[version].migration
+        if recorded is not None and recorded.get("down") is None:
+            from schema_assets.errors import ApplyError
+
+            reason = recorded.get("irreversible_reason") or "it has an irreversible step"
+            raise ApplyError(
+                f"revision {version} cannot be rolled back: {reason}. Nothing was rolled back; "
+                "restore archived data (`schema-assets restore`) or write a forward revision."
+            )
+
+
 def rollback(
     url: str | None = None,
     settings: Settings | None = None,
@@ -481,6 +496,7 @@ def rollback(
             targets = list(reversed(applied[-steps:]))
         if not targets:
             return []
+        _refuse_irreversible(conn, targets)
         set_lock_timeout(conn, settings.lock_timeout)
         if choice.name == "alembic":
             from schema_assets.apply import alembic as alembic_backend

@@ -286,26 +286,32 @@ class RevisionFile:
     down: tuple[ExecStep, ...] | None
     plan: dict[str, Any] | None
     message: str
+    irreversible_reason: str | None = None
 
     @property
     def checksum(self) -> str:
         return sql_checksum(s for step in self.up for s in step.statements)
 
     def migration(self) -> Migration:
-        return Migration(self.revision, self.message, self.up, self.down, None, self.plan)
+        return Migration(
+            self.revision, self.message, self.up, self.down, self.irreversible_reason, self.plan
+        )
 
 
-def _calls(func: ast.FunctionDef) -> tuple[tuple[ExecStep, ...], bool]:
-    """The `run(label, *sql)` calls of a function in source order; flag: `irreversible()`."""
+def _calls(func: ast.FunctionDef) -> tuple[tuple[ExecStep, ...], str | None]:
+    """The `run(label, *sql)` calls of a function in source order, and the reason given to
+    `irreversible(revision, reason)` if it calls that."""
     steps: list[ExecStep] = []
-    irreversible = False
+    irreversible: str | None = None
     calls = sorted(
         (n for n in ast.walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)),
         key=lambda n: (n.lineno, n.col_offset),
     )
     for call in calls:
         if call.func.id == "irreversible":
-            irreversible = True
+            reason = call.args[1] if len(call.args) > 1 else None
+            text = reason.value if isinstance(reason, ast.Constant) else None
+            irreversible = str(text or "it has an irreversible step")
         if call.func.id != RUN or not call.args:
             continue
         values = [a.value for a in call.args if isinstance(a, ast.Constant)]
@@ -337,8 +343,8 @@ def read_revision_file(path: Path) -> RevisionFile:
             funcs[node.name] = node
     if "revision" not in assigns:
         raise BadInputError(f"{path}: not an Alembic revision file (no `revision = ...`)")
-    up, _ = _calls(funcs["upgrade"]) if "upgrade" in funcs else ((), False)
-    down, irreversible = _calls(funcs["downgrade"]) if "downgrade" in funcs else ((), False)
+    up, _ = _calls(funcs["upgrade"]) if "upgrade" in funcs else ((), None)
+    down, irreversible = _calls(funcs["downgrade"]) if "downgrade" in funcs else ((), None)
     plan = json.loads(assigns["PLAN_JSON"]) if assigns.get("PLAN_JSON") else None
     doc = ast.get_docstring(tree) or ""
     return RevisionFile(
@@ -349,6 +355,7 @@ def read_revision_file(path: Path) -> RevisionFile:
         down=None if irreversible else down,
         plan=plan,
         message=doc.splitlines()[0] if doc else "",
+        irreversible_reason=irreversible,
     )
 
 

@@ -13,7 +13,8 @@ SELECT n.nspname AS schema, c.relname AS relation, a.attnum AS position, a.attna
        a.attislocal AS is_local,
        a.attinhcount AS inherited_count,
        ARRAY(SELECT x::text FROM unnest(a.attacl) x ORDER BY 1) AS acl,
-       col_description(c.oid, a.attnum) AS comment
+       (SELECT d.description FROM pg_description d WHERE d.objoid = c.oid
+          AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum) AS comment
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -13,7 +13,8 @@ SELECT n.nspname AS schema, c.relname AS table_name, con.conname AS name, con.co
              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
              ORDER BY k.ord) AS ref_columns,
        ic.relname AS index_name,
-       obj_description(con.oid, 'pg_constraint') AS comment
+       (SELECT d.description FROM pg_description d WHERE d.objoid = con.oid
+          AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0) AS comment
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

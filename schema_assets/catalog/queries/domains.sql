@@ -9,7 +9,8 @@ SELECT n.nspname AS schema, t.typname AS name,
        END AS collation,
        coalesce((SELECT json_agg(json_build_array(c.conname, pg_get_constraintdef(c.oid)) ORDER BY c.conname)
                  FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c'), '[]'::json) AS checks,
-       obj_description(t.oid, 'pg_type') AS comment
+       (SELECT d.description FROM pg_description d WHERE d.objoid = t.oid
+          AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0) AS comment
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_type bt ON bt.oid = t.typbasetype

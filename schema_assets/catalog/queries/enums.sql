@@ -1,7 +1,8 @@
 -- name: enums
 SELECT n.nspname AS schema, t.typname AS name,
        array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels,
-       obj_description(t.oid, 'pg_type') AS comment
+       (SELECT d.description FROM pg_description d WHERE d.objoid = t.oid
+          AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0) AS comment
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_enum e ON e.enumtypid = t.oid

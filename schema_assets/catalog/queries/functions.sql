@@ -8,7 +8,8 @@ SELECT n.nspname AS schema, p.proname AS name,
        CASE WHEN p.proacl @> acldefault('f', p.proowner) AND p.proacl <@ acldefault('f', p.proowner)
             THEN NULL  -- the default privileges, spelled out or not, are the same state
             ELSE ARRAY(SELECT x::text FROM unnest(p.proacl) x ORDER BY 1) END AS acl,
-       obj_description(p.oid, 'pg_proc') AS comment
+       (SELECT d.description FROM pg_description d WHERE d.objoid = p.oid
+          AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0) AS comment
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang

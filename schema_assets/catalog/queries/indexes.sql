@@ -16,7 +16,8 @@ SELECT n.nspname AS schema, ic.relname AS name, tc.relname AS table_name,
        ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
              FROM generate_series(i.indnkeyatts + 1, i.indnatts) k) AS include_columns,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
-       obj_description(ic.oid, 'pg_class') AS comment
+       (SELECT d.description FROM pg_description d WHERE d.objoid = ic.oid
+          AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0) AS comment
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class tc ON tc.oid = i.indrelid

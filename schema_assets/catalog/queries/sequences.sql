@@ -8,7 +8,8 @@ SELECT n.nspname AS schema, c.relname AS name,
        CASE WHEN c.relacl @> acldefault('s', c.relowner) AND c.relacl <@ acldefault('s', c.relowner)
             THEN NULL  -- the default privileges, spelled out or not, are the same state
             ELSE ARRAY(SELECT x::text FROM unnest(c.relacl) x ORDER BY 1) END AS acl,
-       obj_description(c.oid, 'pg_class') AS comment
+       (SELECT d.description FROM pg_description d WHERE d.objoid = c.oid
+          AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0) AS comment
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -3,7 +3,8 @@ SELECT n.nspname AS schema, c.relname AS table_name, t.tgname AS name,
        pg_get_triggerdef(t.oid, true) AS definition,
        t.tgenabled AS enabled,
        pn.nspname AS function_schema, p.proname AS function_name,
-       obj_description(t.oid, 'pg_trigger') AS comment
+       (SELECT d.description FROM pg_description d WHERE d.objoid = t.oid
+          AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0) AS comment
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

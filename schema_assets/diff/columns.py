@@ -288,6 +288,7 @@ def _set_not_null(q: str, alter: str, key: tuple[str, str], b: Column) -> list[C
             "column", "alter", name, (f"ALTER TABLE {q} VALIDATE CONSTRAINT {check}",), (),
             phases.SET_NOT_NULL, rank=1, lock=SHARE_UPDATE_EXCLUSIVE,
             hazards=(hz.VALIDATES_CONSTRAINT,),
+            transactional=False,  # own transaction: the ADD's lock is released before the scan
         ),
         Change(
             "column", "alter", name,

@@ -158,5 +158,6 @@ def _add(ctx: Context, c: Constraint) -> list[Change]:
             "constraint", "validate", name,
             (f"ALTER TABLE {q} VALIDATE CONSTRAINT {ident(c.name)}",), (), validate_phase,
             lock=SHARE_UPDATE_EXCLUSIVE, hazards=(hz.VALIDATES_CONSTRAINT,),
+            transactional=False,  # own transaction: the ADD's lock is released before the scan
         ),
     ]  # fmt: skip

@@ -11,10 +11,11 @@ import hashlib
 import re
 
 from schema_assets import plan as hz
-from schema_assets.catalog.model import Column, Table
+from schema_assets.catalog.model import Column, Sequence, Table
 from schema_assets.diff import phases
 from schema_assets.diff.change import SHARE_UPDATE_EXCLUSIVE, Change, display
 from schema_assets.diff.context import Context
+from schema_assets.diff.sequences import identity_options, identity_sequence
 from schema_assets.diff.sqltext import ident, qualified
 from schema_assets.diff.tables import column_definition, primary_key
 
@@ -97,11 +98,14 @@ def _compare_table(ctx: Context, a: Table, b: Table) -> list[Change]:
     q = qualified(b.schema, b.name)
     key = (b.schema, b.name)
     old_cols = {c.name: c for c in a.columns}
+    regenerated = _generated_over_retyped(a, b)
     for col in b.columns:
         old = old_cols.get(col.name)
         if old is None:
             if col.is_local:
-                out.append(_add(q, key, col))
+                out.append(_add(q, key, col, identity_sequence(ctx, True, (*key, col.name))))
+        elif col.name in regenerated:
+            out.extend(_regenerate(q, key, old, col))
         elif old.is_local or col.is_local:
             out.extend(_alter(ctx, q, key, old, col))
     new_names = {c.name for c in b.columns}
@@ -127,7 +131,42 @@ def _compare_table(ctx: Context, a: Table, b: Table) -> list[Change]:
     return out
 
 
-def _add(q: str, key: tuple[str, str], col: Column) -> Change:
+def _generated_over_retyped(a: Table, b: Table) -> set[str]:
+    """Generated columns reading a column whose type changes: PostgreSQL refuses the retype
+    while they exist, so they are dropped before and added back after (values are derived)."""
+    new_cols = {c.name: c for c in b.columns}
+    retyped = [
+        c.name
+        for c in a.columns
+        if c.name in new_cols
+        and (new_cols[c.name].type, new_cols[c.name].collation) != (c.type, c.collation)
+    ]
+    out = set()
+    for c in a.columns:
+        other = new_cols.get(c.name)
+        if c.generated and other is not None and other.generated and c.generation_expr:
+            if any(re.search(rf"(?<![\w\"]){re.escape(ident(r))}(?![\w\"])", c.generation_expr)
+                   for r in retyped if r != c.name):  # fmt: skip
+                out.add(c.name)
+    return out
+
+
+def _regenerate(q: str, key: tuple[str, str], a: Column, b: Column) -> list[Change]:
+    name = display(*key, b.name)
+    drop = f"ALTER TABLE {q} DROP COLUMN {ident(b.name)}"
+    return [
+        Change(
+            "column", "drop", name, (drop,), (f"ALTER TABLE {q} ADD COLUMN {column_definition(a)}",),
+            phases.ALTER_COLUMN, rank=-1, notes=("generated column: re-added after the retype",),
+        ),
+        Change(
+            "column", "create", name, (f"ALTER TABLE {q} ADD COLUMN {column_definition(b)}",),
+            (drop,), phases.ALTER_COLUMN, rank=2, hazards=(hz.REWRITES_TABLE,),
+        ),
+    ]  # fmt: skip
+
+
+def _add(q: str, key: tuple[str, str], col: Column, seq: Sequence | None) -> Change:
     notes = []
     hazards: tuple[str, ...] = ()
     if col.not_null and col.default_expr is None and not col.identity and not col.generated:
@@ -136,7 +175,7 @@ def _add(q: str, key: tuple[str, str], col: Column) -> Change:
         hazards = (hz.REWRITES_TABLE,)
     return Change(
         "column", "create", display(*key, col.name),
-        (f"ALTER TABLE {q} ADD COLUMN {column_definition(col)}",),
+        (f"ALTER TABLE {q} ADD COLUMN {column_definition(col, seq)}",),
         (f"ALTER TABLE {q} DROP COLUMN {ident(col.name)}",), phases.ALTER_COLUMN,
         hazards=hazards, notes=tuple(notes),
     )  # fmt: skip
@@ -205,7 +244,8 @@ def _alter(ctx: Context, q: str, key: tuple[str, str], a: Column, b: Column) -> 
             )  # fmt: skip
         )
     if a.identity != b.identity:
-        out.append(_identity(alter, name, a, b))
+        seq = identity_sequence(ctx, True, (*key, b.name))
+        out.append(_identity(alter, name, a, b, identity_options(seq)))
     if a.not_null and not b.not_null and not (a.identity and not b.identity):
         out.append(
             Change(
@@ -227,17 +267,12 @@ def _retype(ctx: Context, alter: str, key: tuple[str, str], a: Column, b: Column
     name = display(*key, b.name)
     up: list[str] = []
     down: list[str] = []
-    if a.default_expr is not None:
+    if a.default_expr is not None and not a.generated:
         up.append(f"{alter} DROP DEFAULT")
-    if b.default_expr is not None:
+    if b.default_expr is not None and not b.generated:
         down.append(f"{alter} DROP DEFAULT")
-    collate_b = f" COLLATE {b.collation}" if b.collation else ""
-    collate_a = f" COLLATE {a.collation}" if a.collation else ""
-    # A generated column takes no USING: PostgreSQL recomputes it from its expression.
-    using_b = "" if b.generated else f" USING {ident(b.name)}::{b.type}"
-    using_a = "" if a.generated else f" USING {ident(a.name)}::{a.type}"
-    up.append(f"{alter} TYPE {b.type}{collate_b}{using_b}")
-    down.append(f"{alter} TYPE {a.type}{collate_a}{using_a}")
+    up.append(f"{alter} TYPE {_type_clause(b)}")
+    down.append(f"{alter} TYPE {_type_clause(a)}")
     if b.default_expr is not None and not b.generated:
         up.append(f"{alter} SET DEFAULT {b.default_expr}")
     if a.default_expr is not None and not a.generated:
@@ -256,12 +291,21 @@ def _retype(ctx: Context, alter: str, key: tuple[str, str], a: Column, b: Column
     )  # fmt: skip
 
 
-def _identity(alter: str, name: str, a: Column, b: Column) -> Change:
+def _type_clause(c: Column) -> str:
+    """`TYPE t [COLLATE c] [USING col::t]`; generated columns take no USING (recomputed)."""
+    out = c.type + (f" COLLATE {c.collation}" if c.collation else "")
+    if not c.generated:
+        out += f" USING {ident(c.name)}::{c.type}"
+    return out
+
+
+def _identity(alter: str, name: str, a: Column, b: Column, options: str) -> Change:
     def to(x: str) -> str:
         return "ALWAYS" if x == "a" else "BY DEFAULT"
 
     if not a.identity:
-        up, down = f"{alter} ADD GENERATED {to(b.identity)} AS IDENTITY", f"{alter} DROP IDENTITY"
+        up = f"{alter} ADD GENERATED {to(b.identity)} AS IDENTITY{options}"
+        down = f"{alter} DROP IDENTITY"
     elif not b.identity:
         up, down = f"{alter} DROP IDENTITY", f"{alter} ADD GENERATED {to(a.identity)} AS IDENTITY"
     else:

@@ -56,6 +56,8 @@ def compare_comments(ctx: Context) -> list[Change]:
         out += _comment("sequence", display(*key), f"SEQUENCE {qualified(*key)}", old, s.comment)
     for key, t in sorted(dst.tables.items()):
         old_t = None if ctx.fresh(key) else src.tables.get(key)
+        if old_t == t:
+            continue  # unchanged table: no comment to compare (the common case, kept cheap)
         q = qualified(*key)
         lock = SHARE_UPDATE_EXCLUSIVE
         out += _comment(

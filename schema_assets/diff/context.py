@@ -201,10 +201,10 @@ def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | Non
         todo.extend(readers.get(("f", *fn), ()))
     for rel in ctx.dropped_relations:
         todo.extend(readers.get(("r", *rel), ()))
-    seen: set[Name] = set()  # views changed themselves must pass the change on too
+    seen: set[Name] = set()
     while todo:
         view = todo.pop()
-        if view not in source.views or view in seen:
+        if view in seen or view not in source.views:
             continue
         seen.add(view)
         if view in target.views:

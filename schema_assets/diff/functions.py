@@ -2,7 +2,9 @@
 
 A changed body is `CREATE OR REPLACE`. A changed result type, argument names or kind
 cannot be replaced: DROP + CREATE, with the views and triggers using it recreated around.
-SQL-language functions are created after tables because their bodies are checked.
+SQL-language bodies are created unchecked (as pg_dump does) so that they may read tables
+created later in the plan; SQL-standard bodies (BEGIN ATOMIC) are parsed anyway and are
+created after the tables.
 """
 
 from __future__ import annotations
@@ -23,8 +25,24 @@ def _keyword(f: Function) -> str:
     return "PROCEDURE" if f.kind == "p" else "FUNCTION"
 
 
+def _body_checked_at_creation(f: Function) -> bool:
+    """SQL-standard bodies (BEGIN ATOMIC / RETURN) are parsed at CREATE whatever the settings."""
+    return f.language == "sql" and ("BEGIN ATOMIC" in f.definition or "\n RETURN " in f.definition)
+
+
+def _definition_sql(f: Function) -> list[str]:
+    """CREATE OR REPLACE; SQL bodies unchecked (like pg_dump) so tables may come later."""
+    if f.language == "sql" and not _body_checked_at_creation(f):
+        return [
+            "SET check_function_bodies = off",
+            f.definition.strip(),
+            "RESET check_function_bodies",
+        ]
+    return [f.definition.strip()]
+
+
 def create_function_sql(f: Function) -> list[str]:
-    out = [f.definition.strip()]
+    out = _definition_sql(f)
     if f.comment is not None:
         out.append(f"COMMENT ON {_keyword(f)} {function_ref(f)} IS {literal(f.comment)}")
     out.extend(grant_statements(_keyword(f), function_ref(f), (), f.acl, default_public="X"))
@@ -50,7 +68,7 @@ def fresh_functions(ctx: Context) -> set[tuple[str, str, str]]:
 
 
 def _create_phase(f: Function) -> int:
-    return phases.CREATE_SQL_FUNCTION if f.language == "sql" else phases.CREATE_FUNCTION
+    return phases.CREATE_SQL_FUNCTION if _body_checked_at_creation(f) else phases.CREATE_FUNCTION
 
 
 def compare_functions(ctx: Context) -> list[Change]:

@@ -115,6 +115,8 @@ def compare_privileges(ctx: Context) -> list[Change]:
         out += _change(display(*key), "SEQUENCE", qualified(*key), old, seq.acl)
     for key, t in sorted(dst.tables.items()):
         old_t = None if ctx.fresh(key) else src.tables.get(key)
+        if old_t == t:
+            continue  # unchanged table: no ACL to compare (the common case, kept cheap)
         q = qualified(*key)
         out += _change(display(*key), "TABLE", q, old_t.acl if old_t else (), t.acl)
         for c in t.columns:

@@ -8,6 +8,7 @@ pyproject.toml after the migration ran.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from schema_assets import plan as hz
@@ -41,6 +42,23 @@ def parse_hints(renames: dict[str, str] | None) -> RenameHints:
     return RenameHints(tables, columns)
 
 
+def _swap_word(text: str, old: str, new: str) -> str:
+    """Replace identifier token `old` (already quoted as SQL shows it) by `new`."""
+    return re.sub(r'(?<![\w"$])' + re.escape(old) + r'(?![\w"$])', lambda _: new, text)
+
+
+def _swap_table_name(text: str, old: Name, new: Name) -> str:
+    """Definitions name a table qualified, or bare after REFERENCES when it is in public."""
+    text = _swap_word(text, qualified(*old), qualified(*new))
+    if old[0] == "public":
+        text = re.sub(
+            r"REFERENCES " + re.escape(ident(old[1])) + r"\(",
+            lambda _: f"REFERENCES {ident(new[1])}(",
+            text,
+        )
+    return text
+
+
 def _rename_table(snap: Snapshot, old: Name, new: Name) -> Snapshot:
     def moved(key: Name) -> Name:
         return new if key == old else key
@@ -54,15 +72,26 @@ def _rename_table(snap: Snapshot, old: Name, new: Name) -> Snapshot:
     constraints = {}
     for (s, tbl, n), c in snap.constraints.items():
         ref = moved(c.ref_table) if c.ref_table else None
-        c = dataclasses.replace(c, table=moved((s, tbl))[1], ref_table=ref)
+        c = dataclasses.replace(
+            c,
+            table=moved((s, tbl))[1],
+            ref_table=ref,
+            definition=_swap_table_name(c.definition, old, new),
+        )
         constraints[(s, c.table, n)] = c
     indexes = {
-        k: dataclasses.replace(i, table=moved((i.schema, i.table))[1])
+        k: dataclasses.replace(
+            i,
+            table=moved((i.schema, i.table))[1],
+            definition=_swap_table_name(i.definition, old, new),
+        )
         for k, i in snap.indexes.items()
     }
     triggers = {}
     for (s, tbl, n), tr in snap.triggers.items():
-        tr = dataclasses.replace(tr, table=moved((s, tbl))[1])
+        tr = dataclasses.replace(
+            tr, table=moved((s, tbl))[1], definition=_swap_table_name(tr.definition, old, new)
+        )
         triggers[(s, tr.table, n)] = tr
     policies = {}
     for (s, tbl, n), p in snap.policies.items():
@@ -100,13 +129,39 @@ def _rename_column(snap: Snapshot, table: Name, old: str, new: str) -> Snapshot:
     tables[table] = dataclasses.replace(
         t, columns=tuple(dataclasses.replace(c, name=col(c.name)) for c in t.columns)
     )
+    q_old, q_new = ident(old), ident(new)
     constraints = {}
     for k, c in snap.constraints.items():
         if (c.schema, c.table) == table:
-            c = dataclasses.replace(c, columns=tuple(col(x) for x in c.columns))
+            head, sep, tail = c.definition.partition(" REFERENCES ")
+            c = dataclasses.replace(
+                c,
+                columns=tuple(col(x) for x in c.columns),
+                definition=_swap_word(head, q_old, q_new) + sep + tail,
+            )
         if c.ref_table == table:
-            c = dataclasses.replace(c, ref_columns=tuple(col(x) for x in c.ref_columns))
+            head, sep, tail = c.definition.partition(" REFERENCES ")
+            target, paren, rest = tail.partition("(")
+            cols, close, after = rest.partition(")")
+            c = dataclasses.replace(
+                c,
+                ref_columns=tuple(col(x) for x in c.ref_columns),
+                definition=head + sep + target + paren + _swap_word(cols, q_old, q_new)
+                + close + after,
+            )  # fmt: skip
         constraints[k] = c
+    indexes = {}
+    for k, i in snap.indexes.items():
+        if (i.schema, i.table) == table:
+            head, sep, tail = i.definition.partition(" USING ")
+            i = dataclasses.replace(
+                i,
+                definition=head + sep + _swap_word(tail, q_old, q_new),
+                key_columns=tuple(_swap_word(x, q_old, q_new) for x in i.key_columns),
+                include_columns=tuple(_swap_word(x, q_old, q_new) for x in i.include_columns),
+                predicate=_swap_word(i.predicate, q_old, q_new) if i.predicate else None,
+            )
+        indexes[k] = i
     sequences = {}
     for k, seq in snap.sequences.items():
         if seq.owned_by and (seq.owned_by[0], seq.owned_by[1]) == table:
@@ -119,7 +174,12 @@ def _rename_column(snap: Snapshot, table: Name, old: str, new: str) -> Snapshot:
         for d in snap.dependencies
     )
     return dataclasses.replace(
-        snap, tables=tables, constraints=constraints, sequences=sequences, dependencies=deps
+        snap,
+        tables=tables,
+        constraints=constraints,
+        indexes=indexes,
+        sequences=sequences,
+        dependencies=deps,
     )
 
 
@@ -185,7 +245,7 @@ def flag_possible_renames(
         table_display, old = d.object.rsplit(".", 1)
         for a in by_table.get(table_display, []):
             new = a.object.rsplit(".", 1)[1]
-            if _column_type(source, d.object) == _column_type(target, a.object):
+            if new != old and _column_type(source, d.object) == _column_type(target, a.object):
                 flagged.update({("column", d.object), ("column", a.object)})
                 warnings.append(
                     f"column {d.object} is dropped and {a.object} added with the same type: if "

@@ -34,7 +34,9 @@ def identity_sequence(ctx: Context, target: bool, owner: tuple[str, str, str]) -
 
 def identity_options(s: Sequence | None) -> str:
     """` (sequence options)` for GENERATED … AS IDENTITY, empty when defaults are fine."""
-    return f" ({_options(s)})" if s is not None else ""
+    if s is None:
+        return ""
+    return " (" + _options(s).split(" ", 2)[2] + ")"  # without AS: follows the column type
 
 
 def _owned(s: Sequence | None) -> str:

@@ -13,7 +13,7 @@ from pglast.keywords import (
     TYPE_FUNC_NAME_KEYWORDS,
 )
 
-_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*\Z")
+_PLAIN = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _KEYWORDS = (
     frozenset(RESERVED_KEYWORDS) | frozenset(COL_NAME_KEYWORDS) | frozenset(TYPE_FUNC_NAME_KEYWORDS)
 )

@@ -8,14 +8,15 @@ pattern (created by a schedule, not by the schema file) are kept.
 from __future__ import annotations
 
 from schema_assets import plan as hz
-from schema_assets.catalog.model import Column, Name, Snapshot, Table
+from schema_assets.catalog.model import Column, Name, Sequence, Snapshot, Table
 from schema_assets.diff import phases
 from schema_assets.diff.change import Change, display
 from schema_assets.diff.context import Context
+from schema_assets.diff.sequences import identity_sequence
 from schema_assets.diff.sqltext import ident, qualified
 
 
-def column_definition(col: Column) -> str:
+def column_definition(col: Column, identity_seq: Sequence | None = None) -> str:
     parts = [ident(col.name), col.type]
     if col.collation:
         parts.append(f"COLLATE {col.collation}")
@@ -31,14 +32,20 @@ def column_definition(col: Column) -> str:
     return " ".join(parts)
 
 
-def create_table_sql(t: Table) -> list[str]:
+def create_table_sql(t: Table, ctx: Context | None = None) -> list[str]:
     q = qualified(t.schema, t.name)
     unlogged = "UNLOGGED " if t.persistence == "u" else ""
     attach = None
     if t.is_partition and t.parent and not any(c.is_local for c in t.columns):
         stmt = f"CREATE {unlogged}TABLE {q} PARTITION OF {qualified(*t.parent)} {t.partition_bound}"
     else:
-        cols = ",\n    ".join(column_definition(c) for c in t.columns if c.is_local)
+        cols = ",\n    ".join(
+            column_definition(
+                c, identity_sequence(ctx, True, (t.schema, t.name, c.name)) if ctx else None
+            )
+            for c in t.columns
+            if c.is_local
+        )
         stmt = f"CREATE {unlogged}TABLE {q} (\n    {cols}\n)"
         if t.is_partition and t.parent:  # declared on its own, then attached
             attach = f"ALTER TABLE {qualified(*t.parent)} ATTACH PARTITION {q} {t.partition_bound}"
@@ -80,7 +87,7 @@ def compare_tables(ctx: Context) -> list[Change]:
                 "table",
                 "create",
                 display(*key),
-                tuple(create_table_sql(t)),
+                tuple(create_table_sql(t, ctx)),
                 (f"DROP TABLE {qualified(*key)}",),
                 phases.CREATE_TABLE,
                 rank=_depth(ctx.target, key),

@@ -150,3 +150,14 @@ def test_rehearse_json_carries_the_plan_and_the_report(project):
     data = json.loads(result.stdout)
     assert data["rehearsal"]["ok"] and len(data["plan"]["steps"]) == 3
     assert all(s["duration_ms"] > 0 for s in data["rehearsal"]["steps"])
+
+
+def test_lint_rule_configured_as_error_refuses_a_real_apply(project):
+    env, url = project
+    home = Path(env["SCHEMA_ASSETS_HOME"])
+    (home / "pyproject.toml").write_text('[tool.schema-assets.lint]\nerrors = ["ban-drop-table"]\n')
+    before = state(url)
+    result = run_cli("apply", "--allow-destructive", env={**env, "SCHEMA_ASSETS_BACKEND": "direct"})
+    assert result.returncode == 3, result.stderr
+    assert "ban-drop-table" in result.stderr and "drop table raw.legacy" in result.stderr
+    assert state(url) == before

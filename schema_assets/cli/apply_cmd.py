@@ -80,6 +80,9 @@ def apply(
 
         preview(_settings(backend), rehearse=rehearse, allow_destructive=allow_destructive, fmt=fmt)
         return
+    from schema_assets.cli.safety_cmd import enforce_lint
+
+    enforce_lint(_settings(backend))
     run_apply(_settings(backend), allow_destructive=allow_destructive, message=message, fmt=fmt)
 
 

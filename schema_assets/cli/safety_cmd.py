@@ -111,6 +111,22 @@ def preview(settings, *, rehearse: bool, allow_destructive: bool | None, fmt: st
     check_lint(plan)
 
 
+def enforce_lint(settings) -> None:
+    """Before a real apply: refuse (exit 3) when lint rules configured as errors fire.
+
+    A no-op unless `[tool.schema-assets.lint] errors` lists rules, so an ordinary apply does
+    not plan twice.
+    """
+    from schema_assets.database import server_url
+    from schema_assets.planner import plan_database
+    from schema_assets.safety.lint import LintConfig, check_lint, lint_plan
+
+    if not LintConfig.from_settings(settings).errors:
+        return
+    url = server_url(settings)
+    check_lint(lint_plan(plan_database(url, settings.schema_files, settings), settings))
+
+
 def register(group: click.Group) -> None:
     for command in (drift, archives, restore):
         group.add_command(command)

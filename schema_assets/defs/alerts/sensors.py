@@ -9,6 +9,7 @@ import json
 import os
 
 import dagster as dg
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from schema_assets.config import Settings
 from schema_assets.defs.alerts.sinks import Alert, deliver
@@ -23,10 +24,14 @@ def _webhook() -> str | None:
     return Settings.from_env().alert_webhook
 
 
+_WRAPPERS = ("DagsterExecutionStepExecutionError", "DagsterUserCodeExecutionError")
+
+
 def _root_cause(event: dg.DagsterEvent) -> str:
-    """The innermost error message of a step failure (what actually went wrong)."""
+    """The step's own error, unwrapped from Dagster's execution wrapper (never deeper: a
+    `dg.Failure` raised by our assets already says what went wrong in the product's words)."""
     error = getattr(event.event_specific_data, "error", None)
-    while error is not None and error.cause is not None:
+    while error is not None and error.cls_name in _WRAPPERS and error.cause is not None:
         error = error.cause
     return error.message.strip() if error is not None else ""
 
@@ -52,6 +57,9 @@ def run_failure_alerts(context: dg.RunFailureSensorContext):
     context.log.info(f"alert delivered: {delivery}")
 
 
+_FINISHED = (AssetCheckExecutionRecordStatus.SUCCEEDED, AssetCheckExecutionRecordStatus.FAILED)
+
+
 def check_keys() -> list[dg.AssetCheckKey]:
     return [key for check in CHECKS for key in check.check_keys]
 
@@ -72,11 +80,11 @@ def failed_check_alerts(context: dg.SensorEvaluationContext):
         name = key.to_user_string()
         if record.id <= seen.get(name, 0):
             continue
-        evaluation = record.evaluation
-        if evaluation is None:  # planned or still running: look again next tick
+        if record.status not in _FINISHED:  # planned, running or never ran: not an evaluation
             continue
         seen[name] = record.id
-        if evaluation.passed:
+        evaluation = record.evaluation
+        if evaluation is None or evaluation.passed:
             continue
         severity = "warning" if evaluation.severity == dg.AssetCheckSeverity.WARN else "error"
         alert = Alert(

@@ -92,6 +92,8 @@ def compare_comments(ctx: Context) -> list[Change]:
             if key in src.constraints and key not in recreated_con
             else None
         )
+        if old == c.comment:
+            continue
         target = f"CONSTRAINT {ident(c.name)} ON {qualified(c.schema, c.table)}"
         out += _comment("constraint", display(*key), target, old, c.comment)
     recreated_idx = recreated_indexes(ctx)
@@ -100,6 +102,8 @@ def compare_comments(ctx: Context) -> list[Change]:
         if rel in dst.views and ctx.fresh(rel):
             continue
         old = src.indexes[key].comment if key in src.indexes and key not in recreated_idx else None
+        if old == i.comment:
+            continue
         out += _comment("index", display(*key), f"INDEX {qualified(*key)}", old, i.comment)
     recreated_trg = recreated_triggers(ctx)
     for key, t in sorted(dst.triggers.items()):

@@ -114,6 +114,28 @@ def test_downgrade_from_v3_is_refused_by_the_irreversible_column_drop(
     assert _rows(empty_db) == before
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_v3_back_to_v1_through_the_recorded_snapshots_keeps_every_v1_row(
+    backend: str, home: Path, empty_db: str
+) -> None:
+    v1_revision = _v1_with_data(empty_db, home, backend)
+    v1_rows = _rows(empty_db)
+    _migrate(empty_db, home, backend, "v2")
+    execute(empty_db, new_rows_sql("v2"))
+    v3 = _migrate(empty_db, home, backend, "v3", allow_destructive=True).revision
+
+    undone = _rollback(empty_db, home, backend, to=v1_revision, revert_irreversible=True)
+
+    assert undone[0] == v3 and len(undone) == 2
+    assert _at_version(empty_db, "v1")
+    assert _rows(empty_db) == v1_rows
+    with connect(empty_db) as conn:
+        assert current_revision(conn) == (v1_revision if backend == "alembic" else None)
+    # and it carries on from v1 (Alembic re-runs its rolled-back revision files)
+    _migrate(empty_db, home, backend, "v3", allow_destructive=True)
+    assert _at_version(empty_db, "v3")
+
+
 def test_switching_backends_midway_keeps_one_history_and_alembic_continues(
     home: Path, empty_db: str
 ) -> None:

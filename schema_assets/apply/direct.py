@@ -237,19 +237,19 @@ def rollback_migration(conn: psycopg.Connection, row: history.HistoryRow) -> lis
     def finish(results: list[StepResult]) -> None:
         history.mark_rolled_back(conn, row.version)
         history.clear_steps(conn, f"{row.version}:down")
-        _move_alembic_version(conn, row.version)
+        move_alembic_version(conn)
 
     return _run_steps(conn, f"{row.version}:down", migration.down, finish)
 
 
-def _move_alembic_version(conn: psycopg.Connection, version: str) -> None:
+def move_alembic_version(conn: psycopg.Connection) -> None:
+    """Point Alembic's version table (if any) at the last applied migration, after a rollback."""
     if conn.execute("SELECT to_regclass('schema_assets.alembic_version')").fetchone()[0] is None:
         return
     remaining = [r.version for r in history.applied(conn)]
+    if not conn.execute("DELETE FROM schema_assets.alembic_version").rowcount:
+        return  # Alembic never stamped this database: the next Alembic run syncs it
     if remaining:
         conn.execute(
-            "UPDATE schema_assets.alembic_version SET version_num = %s WHERE version_num = %s",
-            (remaining[-1], version),
+            "INSERT INTO schema_assets.alembic_version (version_num) VALUES (%s)", (remaining[-1],)
         )
-    else:
-        conn.execute("DELETE FROM schema_assets.alembic_version WHERE version_num = %s", (version,))

@@ -144,15 +144,16 @@ def _strip(statements: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(s.strip() for s in statements or () if s.strip())
 
 
-def build_migration(plan: Plan, revision: str, message: str) -> Migration:
+def build_migration(plan: Plan, revision: str, message: str, *, archive: bool = True) -> Migration:
     """The statements to run for `plan`; destructive steps are preceded by their archive SQL.
 
     Refusing destructive plans is the caller's job (`choose.refuse_destructive`): by the time a
-    migration is built, destruction has been allowed.
+    migration is built, destruction has been allowed. `archive=False` is for undoing
+    revisions, whose objects' data goes away exactly as with their down SQL.
     """
     up: list[ExecStep] = []
     for i, step in enumerate(plan.steps, 1):
-        if step.destructive:
+        if step.destructive and archive:
             archive = _archive(step, revision)
             if archive:
                 up.append(ExecStep(i, step.kind, "archive", step.object, _strip(archive), True))

@@ -120,12 +120,20 @@ def run_apply(
 @click.command("rollback")
 @click.option("--to", "to", default=None, help="Roll back every revision after REV ('base': all).")
 @click.option("--steps", default=1, show_default=True, type=int, help="How many revisions.")
+@click.option(
+    "--revert-irreversible",
+    is_flag=True,
+    help="For revisions without down SQL: bring the structure back to the snapshot recorded "
+    "before them (deleted data stays in the archive: use `restore`).",
+)
 @click.option("--backend", type=click.Choice(BACKENDS), default=None)
-def rollback(to: str | None, steps: int, backend: str | None) -> None:
+def rollback(to: str | None, steps: int, revert_irreversible: bool, backend: str | None) -> None:
     """Undo applied revisions with their down SQL (either backend)."""
     from schema_assets.apply import choose
 
-    undone = choose.rollback(settings=_settings(backend), to=to, steps=steps)
+    undone = choose.rollback(
+        settings=_settings(backend), to=to, steps=steps, revert_irreversible=revert_irreversible
+    )
     if not undone:
         click.echo("nothing to roll back")
     for version in undone:

@@ -19,8 +19,8 @@ def test_qualified_quotes_each_part_separately() -> None:
     assert qualified("Raw", "my.table") == '"Raw"."my.table"'
 
 
-def test_type_name_omits_public_schema_like_format_type() -> None:
-    assert type_name("public", "side") == "side"
+def test_type_name_is_qualified_like_format_type_in_snapshots() -> None:
+    assert type_name("public", "side") == "public.side"
     assert type_name("ref", "Side") == 'ref."Side"'
 
 

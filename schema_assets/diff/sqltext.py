@@ -31,8 +31,8 @@ def qualified(schema: str, name: str) -> str:
 
 
 def type_name(schema: str, name: str) -> str:
-    """A user type as `format_type` shows it under the default search_path."""
-    return ident(name) if schema == "public" else qualified(schema, name)
+    """A user type as `format_type` shows it in snapshots (taken with an empty search_path)."""
+    return qualified(schema, name)
 
 
 def literal(value: str) -> str:

@@ -1,39 +1,81 @@
-"""`schema-assets run`: the main job a new user runs first."""
+"""`schema-assets run`: the main command — the whole Dagster pipeline, in-process.
+
+Embedded database (or DATABASE_URL) → plan → migrate → gating checks → raw, staging,
+features, ml; then a summary. Runs are recorded in DAGSTER_HOME (default
+`.schema_assets/dagster`), so `dagster dev` shows them afterwards.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
+from pathlib import Path
 
 import click
 
+JOBS = ("full_pipeline", "migrate_schema", "refresh_tables")
+#: Summary order: the lineage, schema first.
+GROUP_ORDER = ("schema", "raw", "staging", "features", "ml")
+
+
+def dagster_home(project_root: Path) -> Path:
+    """DAGSTER_HOME, or `.schema_assets/dagster` with the project's dagster.yaml copied in."""
+    home = Path(os.environ.get("DAGSTER_HOME") or project_root / ".schema_assets" / "dagster")
+    home.mkdir(parents=True, exist_ok=True)
+    config = project_root / "dagster.yaml"
+    if not (home / "dagster.yaml").exists() and config.is_file():
+        shutil.copyfile(config, home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home.resolve())
+    return home.resolve()
+
 
 @click.command("run")
-def run() -> None:
-    """Start the database (embedded by default) and bring the warehouse schema into place."""
+@click.option("--job", type=click.Choice(JOBS), default="full_pipeline", show_default=True,
+              help="Which Dagster job to run.")  # fmt: skip
+@click.option("--allow-destructive", is_flag=True, help="Apply destructive steps (archived first).")
+def run(job: str, allow_destructive: bool) -> None:
+    """Migrate the warehouse, verify it, and materialize every table (Dagster, in-process).
+
+    Exit codes: 0 ok, 1 a gating check failed, 4 a step failed (e.g. the migration).
+    """
+    import dagster as dg
+
     from schema_assets.config import Settings
     from schema_assets.database import connect, mask_url, server_url
-    from schema_assets.sqlfiles import apply_sql_files
+    from schema_assets.defs import defs
+    from schema_assets.defs.resources import MigrationResource, WarehouseResource
+    from schema_assets.defs.summary import summarize
 
     settings = Settings.from_env()
-    started = time.perf_counter()
+    home = dagster_home(settings.project_root)
     url = server_url(settings)
+    with connect(url):  # unreachable: a clear error (exit 2) before any run is recorded
+        pass
     click.echo(f"database: {mask_url(url)}")
-    with connect(url) as conn:
-        present = conn.execute(
-            "SELECT count(*) FROM pg_namespace WHERE nspname IN ('ref','raw','staging','features','ml')"
-        ).fetchone()[0]
-    if present:
-        click.echo("warehouse schema already in place")
-    else:
-        count = apply_sql_files(url, settings.schema_files)
-        click.echo(f"applied {count} statements from {len(settings.schema_files)} schema files")
-    with connect(url) as conn:
-        tables = conn.execute(
-            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind IN ('r','p') AND NOT c.relispartition "
-            "AND n.nspname IN ('ref','raw','staging','features','ml')"
-        ).fetchone()[0]
-    click.echo(f"{tables} warehouse tables; done in {time.perf_counter() - started:.1f}s")
+    click.echo(f"dagster home: {home}")
+    job_def = defs.resolve_job_def(job)
+    graph = defs.resolve_asset_graph()
+    keys = sorted(
+        job_def.asset_layer.executable_asset_keys,
+        key=lambda k: (GROUP_ORDER.index(graph.get(k).group_name), k.to_user_string()),
+    )
+    started = time.perf_counter()
+    with dg.DagsterInstance.get() as instance:
+        result = job_def.execute_in_process(
+            instance=instance,
+            resources={
+                "warehouse": WarehouseResource(),
+                "migration": MigrationResource(allow_destructive=allow_destructive or None),
+            },
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            raise_on_error=False,
+        )
+    summary = summarize(result, keys, time.perf_counter() - started)
+    click.echo(summary.to_text(), nl=False)
+    if summary.exit_code:
+        raise SystemExit(summary.exit_code)
+    click.echo("next: DAGSTER_HOME=" + str(home) + " dagster dev -w workspace.yaml")
 
 
 def register(group: click.Group) -> None:

@@ -25,7 +25,8 @@ test: $(STAMP)
 
 ## Open the Dagster UI on the project's definitions.
 ui: $(STAMP)
-	$(BIN)/dagster dev -w workspace.yaml
+	mkdir -p .schema_assets/dagster && cp -n dagster.yaml .schema_assets/dagster/ || true
+	DAGSTER_HOME=$(CURDIR)/.schema_assets/dagster $(BIN)/dagster dev -w workspace.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

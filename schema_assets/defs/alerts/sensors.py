@@ -9,7 +9,6 @@ import json
 import os
 
 import dagster as dg
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from schema_assets.config import Settings
 from schema_assets.defs.alerts.sinks import Alert, deliver
@@ -57,7 +56,8 @@ def run_failure_alerts(context: dg.RunFailureSensorContext):
     context.log.info(f"alert delivered: {delivery}")
 
 
-_FINISHED = (AssetCheckExecutionRecordStatus.SUCCEEDED, AssetCheckExecutionRecordStatus.FAILED)
+#: Execution record states that carry an evaluation (others: planned, skipped, errored).
+_FINISHED = ("SUCCEEDED", "FAILED")
 
 
 def check_keys() -> list[dg.AssetCheckKey]:
@@ -80,7 +80,7 @@ def failed_check_alerts(context: dg.SensorEvaluationContext):
         name = key.to_user_string()
         if record.id <= seen.get(name, 0):
             continue
-        if record.status not in _FINISHED:  # planned, running or never ran: not an evaluation
+        if record.status.value not in _FINISHED:  # planned, running or never ran: not an evaluation
             continue
         seen[name] = record.id
         evaluation = record.evaluation

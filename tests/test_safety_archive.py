@@ -6,7 +6,7 @@ import pytest
 from helpers import execute, query, scalar, table_fingerprint
 
 from schema_assets.errors import BadInputError
-from schema_assets.plan import DELETES_DATA, Step
+from schema_assets.plan import DELETES_DATA, NARROWS_TYPE, Step
 from schema_assets.safety.archive import (
     ARCHIVE_SCHEMA,
     archive_name,
@@ -198,3 +198,27 @@ def test_restoring_columns_of_a_missing_table_is_bad_input_and_changes_nothing(e
     with pytest.raises(BadInputError, match="does not exist"):
         restore(empty_db, "r5__raw__trades__note")
     assert scalar(empty_db, f"SELECT count(*) FROM {ARCHIVE_SCHEMA}.r5__raw__trades__note") == 5000  # noqa: S608
+
+
+def test_narrowed_column_is_archived_and_restore_refuses_the_narrow_type(empty_db):
+    execute(empty_db, TRADES_DDL)
+    before = column_checksum(empty_db, "price")
+    narrow = Step(
+        kind="column",
+        action="alter",
+        object="raw.trades.price",
+        up=('ALTER TABLE "raw"."trades" ALTER COLUMN "price" TYPE numeric(10, 1)',),
+        hazards=(NARROWS_TYPE,),
+        archive={"table": ["raw", "trades"], "columns": ["price"], "key": ["trade_id"]},
+    )
+    run_step(empty_db, narrow, "r6")
+    assert column_checksum(empty_db, "price") != before  # the narrowing rounded values
+
+    with pytest.raises(
+        BadInputError, match=r"price is numeric\(10,1\), archived as numeric\(18,6\)"
+    ):
+        restore(empty_db, "r6__raw__trades__price")
+
+    execute(empty_db, "ALTER TABLE raw.trades ALTER COLUMN price TYPE numeric(18, 6)")
+    restore(empty_db, "r6__raw__trades__price")
+    assert column_checksum(empty_db, "price") == before

@@ -312,6 +312,27 @@ def _batch_filter(info: ArchiveInfo) -> sql.Composed:
     return sql.SQL("{} = {}").format(sql.Identifier(BATCH_COLUMN), sql.Literal(info.created_at))
 
 
+def _check_types(
+    info: ArchiveInfo,
+    archive_cols: dict[str, tuple[str, bool]],
+    live: dict[str, tuple[str, bool]],
+    names: list[str],
+) -> None:
+    """Refuse to write archived values into columns of another type (e.g. still narrowed):
+    the cast would silently change them again."""
+    differing = [
+        f"{c} is {live[c][0]}, archived as {archive_cols[c][0]}"
+        for c in names
+        if live[c][0] != archive_cols[c][0]
+    ]
+    if differing:
+        raise BadInputError(
+            f"cannot restore {info.name} into {'.'.join(info.source)}: {'; '.join(differing)}. "
+            "Change the columns back to the archived types first (or copy the data by hand "
+            f"from {ARCHIVE_SCHEMA}.{info.name})"
+        )
+
+
 def _restore_table(
     conn: psycopg.Connection, info: ArchiveInfo, archive_cols: dict[str, tuple[str, bool]]
 ) -> RestoreResult:
@@ -334,6 +355,7 @@ def _restore_table(
             f"{schema}.{table} exists but lacks archived columns {', '.join(missing)}: "
             "add them (or drop the table) before restoring"
         )
+    _check_types(info, archive_cols, live, list(archive_cols))
     insertable = [c for c in archive_cols if not live[c][1]]
     cols = sql.SQL(", ").join(sql.Identifier(c) for c in insertable)
     cur = conn.execute(
@@ -361,6 +383,7 @@ def _restore_columns(
     absent_key = [k for k in info.key if k not in live]
     if absent_key:
         raise BadInputError(f"{schema}.{table} lacks key columns {', '.join(absent_key)}")
+    _check_types(info, archive_cols, live, [c for c in columns if c in live])
     target = sql.Identifier(schema, table)
     added = []
     for col in columns:

@@ -27,6 +27,7 @@ from test_dagster_definitions import (
 from schema_assets.defs import defs
 from schema_assets.defs.alerts.sensors import failed_check_alerts, run_failure_alerts
 from schema_assets.defs.resources import MigrationResource, WarehouseResource
+from schema_assets.defs.schema.sensor import TARGET_JOB, schema_file_sensor
 from schema_assets.defs.tables import LAYERS
 
 dagster_home = support.dagster_home
@@ -119,7 +120,8 @@ def test_fresh_database_materializes_every_asset_with_gating_checks_passed(
     assert {k: checks[k] for k in GATING} == dict.fromkeys(GATING, True)
     revision = meta["schema_revision"]
     assert revision["backend"] == "alembic"
-    assert revision["revision"] and (home / "migrations" / "versions").glob("*.py")
+    assert revision["revision"]
+    assert any((home / "migrations" / "versions").glob(f"{revision['revision']}*.py"))
     assert revision["total_ms"] > 0
 
 
@@ -210,3 +212,40 @@ def test_rows_survive_a_migration_to_the_next_schema_version(pg_server, empty_db
     lost = {t: (n, after.get(t)) for t, n in before.items() if after.get(t, 0) < n}
     assert lost == {}
     assert scalar(empty_db, "SELECT count(*) FROM ml.predictions") > 0
+
+
+def test_edited_schema_file_is_migrated_by_the_run_the_sensor_requests(
+    tmp_path, empty_db, instance
+):
+    files = copy_schema_files(tmp_path / "sql")
+    assert _run(instance, empty_db, files).success
+    sensor_resources = {"warehouse": WarehouseResource(schema_files=[str(f) for f in files])}
+    tick = schema_file_sensor.evaluate_tick(
+        dg.build_sensor_context(instance=instance, resources=sensor_resources)
+    )
+    assert tick.run_requests == []  # the materialized hash is the baseline: nothing new
+
+    text = (
+        files[-1]
+        .read_text()
+        .replace(
+            "    conditions    text[],\n", "    conditions    text[],\n    venue_code    text,\n", 1
+        )
+    )
+    files[-1].write_text(text)
+    tick = schema_file_sensor.evaluate_tick(
+        dg.build_sensor_context(instance=instance, cursor=tick.cursor, resources=sensor_resources)
+    )
+    assert len(tick.run_requests) == 1
+    assert schema_file_sensor.job_name == TARGET_JOB == FULL.name
+    result = _run(instance, empty_db, files)
+    assert result.success
+    assert (
+        scalar(
+            empty_db,
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_schema = 'raw' AND table_name = 'trades' AND column_name = 'venue_code'",
+        )
+        == 1
+    )
+    assert TABLE_KEYS <= set(materialized(result))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from schema_assets.catalog.model import Policy, Trigger
 from schema_assets.diff import phases
 from schema_assets.diff.change import SHARE_ROW_EXCLUSIVE, Change, display
@@ -25,6 +27,18 @@ def _drop_trigger(t: Trigger) -> str:
     return f"DROP TRIGGER {ident(t.name)} ON {qualified(t.schema, t.table)}"
 
 
+def _reads_retyped_column(ctx: Context, t: Trigger) -> bool:
+    """PostgreSQL refuses to retype a column named in a trigger's WHEN or UPDATE OF: such a
+    trigger is dropped and recreated around the change. Matched on the deparsed text, so a
+    false positive only costs a needless (transactional) recreate."""
+    head = t.definition.split(" EXECUTE ", 1)[0]
+    return any(
+        re.search(rf"(?<![\w\"]){re.escape(ident(col))}(?![\w\"])", head)
+        for schema, table, col in ctx.retyped_columns
+        if (schema, table) == (t.schema, t.table)
+    )
+
+
 def recreated_triggers(ctx: Context) -> set[tuple[str, str, str]]:
     recreated_fns = {(k[0], k[1]) for k in ctx.recreated_functions}
     out = set()
@@ -36,6 +50,7 @@ def recreated_triggers(ctx: Context) -> set[tuple[str, str, str]]:
             or a.function in recreated_fns
             or ctx.gone(rel)
             or ctx.fresh(rel)
+            or _reads_retyped_column(ctx, a)
         ):
             out.add(key)
     return out

@@ -130,3 +130,105 @@ CREATE SCHEMA s;
 -- after:
 CREATE SCHEMA s;
 CREATE TABLE s.t (id bigserial PRIMARY KEY, n integer GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 10));
+
+-- case: drop a column used by an index and a unique constraint
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint PRIMARY KEY, code text CONSTRAINT t_code_key UNIQUE, note text);
+CREATE INDEX t_code_note_idx ON s.t (code, note);
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint PRIMARY KEY, note text);
+
+-- case: remove an enum value from a type read by a view
+-- before:
+CREATE SCHEMA s;
+CREATE TYPE s.side AS ENUM ('buy', 'sell', 'short');
+CREATE TABLE s.orders (id bigint PRIMARY KEY, side s.side NOT NULL);
+CREATE VIEW s.buys AS SELECT id FROM s.orders WHERE side = 'buy';
+-- after:
+CREATE SCHEMA s;
+CREATE TYPE s.side AS ENUM ('buy', 'sell');
+CREATE TABLE s.orders (id bigint PRIMARY KEY, side s.side NOT NULL);
+CREATE VIEW s.buys AS SELECT id FROM s.orders WHERE side = 'buy';
+
+-- case: function read by a view changes return type
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint PRIMARY KEY, price numeric);
+CREATE FUNCTION s.ticks(x numeric) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT (x * 100)::integer $$;
+CREATE VIEW s.v AS SELECT id, s.ticks(price) AS ticks FROM s.t;
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint PRIMARY KEY, price numeric);
+CREATE FUNCTION s.ticks(x numeric) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT (x * 100)::bigint $$;
+CREATE VIEW s.v AS SELECT id, s.ticks(price) AS ticks FROM s.t;
+
+-- case: retype a column used by a partial index predicate
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint PRIMARY KEY, qty integer);
+CREATE INDEX t_big_idx ON s.t (id) WHERE qty > 100;
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint PRIMARY KEY, qty bigint);
+CREATE INDEX t_big_idx ON s.t (id) WHERE qty > 100;
+
+-- case: retype a column used by a policy
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.accounts (id bigint PRIMARY KEY, owner varchar(32) NOT NULL);
+ALTER TABLE s.accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY accounts_own ON s.accounts USING (owner = current_user);
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.accounts (id bigint PRIMARY KEY, owner text NOT NULL);
+ALTER TABLE s.accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY accounts_own ON s.accounts USING (owner = current_user);
+
+-- case: retype a column used by a trigger when clause
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint PRIMARY KEY, qty integer, flagged boolean);
+CREATE FUNCTION s.flag() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.flagged := true; RETURN NEW; END $$;
+CREATE TRIGGER t_flag BEFORE INSERT ON s.t FOR EACH ROW WHEN (NEW.qty > 1000) EXECUTE FUNCTION s.flag();
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint PRIMARY KEY, qty bigint, flagged boolean);
+CREATE FUNCTION s.flag() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.flagged := true; RETURN NEW; END $$;
+CREATE TRIGGER t_flag BEFORE INSERT ON s.t FOR EACH ROW WHEN (NEW.qty > 1000) EXECUTE FUNCTION s.flag();
+
+-- case: drop a schema whose view reads another schema
+-- before:
+CREATE SCHEMA core;
+CREATE SCHEMA reports;
+CREATE TABLE core.trades (id bigint PRIMARY KEY, price numeric);
+CREATE VIEW reports.prices AS SELECT id, price FROM core.trades;
+-- after:
+CREATE SCHEMA core;
+CREATE TABLE core.trades (id bigint PRIMARY KEY, price numeric);
+
+-- case: detach a partition and attach it to another parent
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.old_bars (symbol text NOT NULL, bar_time timestamptz NOT NULL) PARTITION BY RANGE (bar_time);
+CREATE TABLE s.new_bars (symbol text NOT NULL, bar_time timestamptz NOT NULL) PARTITION BY RANGE (bar_time);
+CREATE TABLE s.bars_2024 PARTITION OF s.old_bars FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00');
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.old_bars (symbol text NOT NULL, bar_time timestamptz NOT NULL) PARTITION BY RANGE (bar_time);
+CREATE TABLE s.new_bars (symbol text NOT NULL, bar_time timestamptz NOT NULL) PARTITION BY RANGE (bar_time);
+CREATE TABLE s.bars_2024 (symbol text NOT NULL, bar_time timestamptz NOT NULL);
+ALTER TABLE s.new_bars ATTACH PARTITION s.bars_2024 FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00');
+
+-- case: policy calling a new function
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.accounts (id bigint PRIMARY KEY, owner text NOT NULL);
+ALTER TABLE s.accounts ENABLE ROW LEVEL SECURITY;
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.accounts (id bigint PRIMARY KEY, owner text NOT NULL);
+CREATE FUNCTION s.is_owner(o text) RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT o = current_user $$;
+ALTER TABLE s.accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY accounts_own ON s.accounts USING (s.is_owner(owner));

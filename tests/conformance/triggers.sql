@@ -93,3 +93,15 @@ CREATE TABLE s.b (id bigint PRIMARY KEY, updated_at timestamptz);
 CREATE FUNCTION s.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
 CREATE TRIGGER a_touch BEFORE UPDATE ON s.a FOR EACH ROW EXECUTE FUNCTION s.touch();
 CREATE TRIGGER b_touch BEFORE UPDATE ON s.b FOR EACH ROW EXECUTE FUNCTION s.touch();
+
+-- case: retype a column named in update of
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint PRIMARY KEY, price numeric(10, 2), updated_at timestamptz);
+CREATE FUNCTION s.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
+CREATE TRIGGER t_touch BEFORE UPDATE OF price ON s.t FOR EACH ROW EXECUTE FUNCTION s.touch();
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint PRIMARY KEY, price numeric(18, 8), updated_at timestamptz);
+CREATE FUNCTION s.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
+CREATE TRIGGER t_touch BEFORE UPDATE OF price ON s.t FOR EACH ROW EXECUTE FUNCTION s.touch();

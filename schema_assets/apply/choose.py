@@ -9,6 +9,7 @@ whichever runs next knows what is applied.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
@@ -273,8 +274,7 @@ def migrate(
             result = _migrate_alembic(conn, url, settings, choice, allow, message, dry_run, plan)
         else:
             result = _migrate_direct(conn, url, settings, choice, allow, message, dry_run, plan)
-    total = round((time.perf_counter() - started) * 1000)
-    return ApplyResult(**{**result.__dict__, "total_ms": total})
+    return dataclasses.replace(result, total_ms=round((time.perf_counter() - started) * 1000))
 
 
 def _result(choice: BackendChoice, plan: Plan, **kw: Any) -> ApplyResult:

@@ -7,7 +7,6 @@ database with it). A row stops counting as applied once `rolled_back_at` is set.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -250,7 +249,3 @@ def record_step(
 
 def clear_steps(conn: psycopg.Connection, version: str) -> None:
     conn.execute("DELETE FROM schema_assets.schema_version_steps WHERE version = %s", (version,))
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, default=str)

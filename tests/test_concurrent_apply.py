@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from apply_support import make_home
 from helpers import PROJECT_ROOT, execute, query, table_fingerprint
 
 from schema_assets.apply.lock import LOCK_KEY
@@ -41,7 +41,8 @@ from pathlib import Path
 from schema_assets.apply.choose import migrate
 from schema_assets.config import Settings
 settings = dataclasses.replace(
-    Settings.from_env(), schema_files=(Path(sys.argv[2]),), backend="direct"
+    Settings.from_env(), project_root=Path(sys.argv[3]), schema_files=(Path(sys.argv[2]),),
+    backend=sys.argv[4],
 )
 started = time.time()
 result = migrate(sys.argv[1], settings, message="concurrent")
@@ -49,14 +50,13 @@ print(started, time.time(), result.revision, result.skipped, len(result.steps))
 """
 
 
-def start(url: str, schema: Path) -> subprocess.Popen:
+def start(url: str, schema: Path, home: Path, backend: str = "direct") -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", DRIVER, url, str(schema)],
+        [sys.executable, "-c", DRIVER, url, str(schema), str(home), backend],
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "SCHEMA_ASSETS_BACKEND": "direct"},
     )
 
 
@@ -72,13 +72,14 @@ def scenario(empty_db, tmp_path):
     execute(empty_db, OLD)
     schema = tmp_path / "schema.sql"
     schema.write_text(NEW)
-    return empty_db, schema
+    return empty_db, schema, make_home(tmp_path)
 
 
-def test_second_apply_waits_then_finds_nothing_to_do(scenario):
-    url, schema = scenario
+@pytest.mark.parametrize("backend", ["direct", "alembic"])
+def test_second_apply_waits_then_finds_nothing_to_do(scenario, backend):
+    url, schema, home = scenario
     rows = table_fingerprint(url)["raw.orders"]
-    first, second = start(url, schema), start(url, schema)
+    first, second = start(url, schema, home, backend), start(url, schema, home, backend)
     results = sorted([finish(first), finish(second)], key=lambda r: r[1])
     winner, waiter = results
 
@@ -87,16 +88,16 @@ def test_second_apply_waits_then_finds_nothing_to_do(scenario):
     assert waiter[0] < winner[1]  # they really ran at the same time
     applied = query(url, "SELECT count(*) FROM schema_assets.schema_version WHERE success")
     assert applied == [(1,)]
-    settings = dataclasses.replace(Settings.from_env(), schema_files=(schema,), backend="direct")
+    settings = dataclasses.replace(Settings.from_env(), schema_files=(schema,))
     assert plan_database(url, (schema,), settings).is_empty
     assert table_fingerprint(url)["raw.orders"] == rows
 
 
 def test_apply_waits_for_a_lock_holder_and_proceeds_when_it_lets_go(scenario):
-    url, schema = scenario
+    url, schema, home = scenario
     with psycopg.connect(url, autocommit=True) as holder:
         holder.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
-        proc = start(url, schema)
+        proc = start(url, schema, home)
         time.sleep(3)
         assert proc.poll() is None  # still waiting
         before = take_snapshot(url)

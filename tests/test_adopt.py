@@ -13,6 +13,7 @@ from schema_assets.apply import choose
 from schema_assets.apply.adopt import adopt
 from schema_assets.apply.alembic import current_revision
 from schema_assets.apply.revision import read_revision_file
+from schema_assets.apply.rollback import rollback
 from schema_assets.catalog import take_snapshot
 from schema_assets.database import connect, scratch_database
 from schema_assets.errors import ApplyError, BadInputError
@@ -74,7 +75,7 @@ def test_baseline_refuses_to_be_rolled_back(home: Path, hand_built: str) -> None
     adopt(hand_built, _settings(home, hand_built))
     rows_before = _rows(hand_built)
     with pytest.raises(ApplyError, match="cannot be rolled back: it is a baseline"):
-        choose.rollback(hand_built, _settings(home, hand_built))
+        rollback(hand_built, _settings(home, hand_built))
     assert _rows(hand_built) == rows_before
 
 
@@ -85,7 +86,7 @@ def test_rollback_reaching_the_baseline_refuses_before_undoing_anything(
     execute(hand_built, "DROP VIEW staging.latest_bars")
     view_back = choose.migrate(hand_built, _settings(home, hand_built)).revision
     with pytest.raises(ApplyError, match="Nothing was rolled back"):
-        choose.rollback(hand_built, _settings(home, hand_built), steps=2)
+        rollback(hand_built, _settings(home, hand_built), steps=2)
     assert query(hand_built, "SELECT to_regclass('staging.latest_bars') IS NOT NULL") == [(True,)]
     with connect(hand_built) as conn:
         assert current_revision(conn) == view_back

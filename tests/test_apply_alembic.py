@@ -13,6 +13,7 @@ from apply_support import create_table_plan, make_home, settings_for, version_fi
 from helpers import query, scalar
 
 from schema_assets.apply import choose
+from schema_assets.apply.integrity import repair_checksums
 from schema_assets.apply.revision import (
     RevisionEditedError,
     build_migration,
@@ -115,7 +116,7 @@ def test_edited_applied_revision_is_refused_until_repaired(home: Path, empty_db:
     assert str(path) in str(info.value) and info.value.exit_code == 2
     assert scalar(empty_db, "SELECT to_regclass('public.t2') IS NULL")
 
-    assert choose.repair_checksums(empty_db, settings) == [result.revision]
+    assert repair_checksums(empty_db, settings) == [result.revision]
     assert choose.migrate(empty_db, settings, plan=create_table_plan("t2")).revision
 
 

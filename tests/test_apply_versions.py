@@ -15,7 +15,7 @@ from apply_support import (
 )
 from helpers import execute, scalar, table_fingerprint
 
-from schema_assets.apply import choose
+from schema_assets.apply import choose, rollback
 from schema_assets.apply.alembic import current_revision
 from schema_assets.catalog import take_snapshot
 from schema_assets.database import connect
@@ -40,7 +40,7 @@ def _migrate(url: str, home: Path, backend: str, version: str, **kw) -> choose.A
 
 
 def _rollback(url: str, home: Path, backend: str, **kw) -> list[str]:
-    return choose.rollback(url, settings_for(home, url, backend), **kw)
+    return rollback.rollback(url, settings_for(home, url, backend), **kw)
 
 
 def _rows(url: str) -> dict[str, tuple[int, str]]:

@@ -1,4 +1,4 @@
-"""Which backend runs, and the one `migrate` / `rollback` entry point the CLI and Dagster call.
+"""Which backend runs, and `migrate`: the one entry point the CLI and Dagster call to apply.
 
 Alembic is primary. `SCHEMA_ASSETS_BACKEND=direct` or the emergency switch
 `SCHEMA_ASSETS_DISABLE_ALEMBIC=1` force the direct backend; `auto` falls back to it only when
@@ -19,16 +19,17 @@ from typing import Any
 import psycopg
 
 from schema_assets.apply import history
+from schema_assets.apply.integrity import check_integrity
 from schema_assets.apply.lock import migration_lock, set_lock_timeout
 from schema_assets.apply.revision import (
     Migration,
-    RevisionEditedError,
     build_migration,
     chain_head,
     new_revision_id,
     revision_files,
     write_revision,
 )
+from schema_assets.apply.sync import sync_revision_files
 from schema_assets.config import Settings
 from schema_assets.errors import BadInputError, PlanRefusedError
 from schema_assets.plan import Plan
@@ -128,115 +129,6 @@ def _existing_ids(conn: psycopg.Connection, versions: Path | None) -> list[str]:
     if versions is not None:
         ids += list(revision_files(versions))
     return ids
-
-
-# ----------------------------------------------------------------------------- integrity
-
-
-def verify_integrity(conn: psycopg.Connection, versions: Path) -> list[str]:
-    """Problems with applied revision files: edited after being applied (checksum mismatch)."""
-    files = revision_files(versions)
-    problems = []
-    for row in history.applied(conn):
-        rf = files.get(row.version)
-        if rf is not None and rf.checksum != row.checksum:
-            problems.append(
-                f"{rf.path}: edited after it was applied (recorded checksum {row.checksum[:12]}, "
-                f"file now {rf.checksum[:12]})"
-            )
-    return problems
-
-
-def check_integrity(conn: psycopg.Connection, versions: Path) -> None:
-    problems = verify_integrity(conn, versions)
-    if problems:
-        raise RevisionEditedError(
-            "applied revision files were changed:\n  "
-            + "\n  ".join(problems)
-            + "\nRestore them (e.g. `git checkout -- <file>`), or accept the edits with "
-            "`schema-assets revision --repair` if the database already matches them."
-        )
-
-
-def repair_checksums(url: str | None = None, settings: Settings | None = None) -> list[str]:
-    """Accept edited applied revision files: record their current checksums. Returns versions."""
-    settings = settings or Settings.from_env()
-    url = url or _server_url(settings)
-    versions = settings.migrations_dir / "versions"
-    files = revision_files(versions)
-    repaired = []
-    with _connect(url) as conn, migration_lock(conn):
-        for row in history.applied(conn):
-            rf = files.get(row.version)
-            if rf is not None and rf.checksum != row.checksum:
-                history.set_checksum(conn, row.version, rf.checksum)
-                repaired.append(row.version)
-    return repaired
-
-
-# ----------------------------------------------------------------------------- cross-backend
-
-
-def sync_revision_files(conn: psycopg.Connection, cfg: Any, versions: Path) -> list[Path]:
-    """Give Alembic every migration the direct backend applied: write files, then stamp.
-
-    Applied `schema_version` rows without a revision file get one, written from the recorded
-    statements (nothing is re-executed); Alembic's version table then points at the last
-    applied migration. Returns the files written.
-    """
-    from schema_assets.apply import alembic as alembic_backend
-
-    applied = history.applied(conn)
-    files = revision_files(versions)
-    written: list[Path] = []
-    previous = None
-    for row in applied:
-        if row.version not in files and row.migration is not None:
-            migration = Migration.from_dict(row.migration)
-            path = write_revision(versions, migration, previous)
-            written.append(path)
-            log.info("wrote %s for migration applied by the %s backend", path.name, row.backend)
-        previous = row.version
-    _set_aside_stale(versions, [r.version for r in applied])
-    current = alembic_backend.current_revision(conn)
-    target = applied[-1].version if applied else None
-    if target and current != target:
-        alembic_backend.stamp(cfg, target)
-        log.info("stamped Alembic at %s (was %s)", target, current or "empty")
-    return written
-
-
-def _set_aside_stale(versions: Path, applied: list[str]) -> list[Path]:
-    """Rename unapplied revision files that branch off the applied chain to `*.py.stale`.
-
-    They were rolled back (or written but never applied) before another backend moved the
-    database on; keeping them would give Alembic two heads. Their changes are not lost: the
-    next plan is computed from the live state, and the file stays beside the others.
-    """
-    files = revision_files(versions)
-    position = {v: i for i, v in enumerate(applied)}
-    stale: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for rf in files.values():
-            if rf.revision in position or rf.revision in stale:
-                continue
-            parent = rf.down_revision
-            branches_off = (parent is None and applied) or (
-                parent in position and position[parent] < len(applied) - 1
-            )
-            if branches_off or parent in stale:
-                stale.add(rf.revision)
-                changed = True
-    moved = []
-    for revision in sorted(stale):
-        path = files[revision].path
-        target = path.with_name(path.name + ".stale")
-        path.rename(target)
-        log.warning("set aside %s: it is not applied and branches off the applied chain", path.name)
-        moved.append(target)
-    return moved
 
 
 # ----------------------------------------------------------------------------- migrate
@@ -448,136 +340,7 @@ def _recorded_steps(conn: psycopg.Connection, versions: list[str]) -> list[tuple
     return out
 
 
-# ----------------------------------------------------------------------------- rollback
-
-
-def _irreversible(conn: psycopg.Connection, targets: list[str]) -> list[tuple[str, str]]:
-    """(version, reason) of the revisions among `targets` that have no down SQL."""
-    by_version = {r.version: r for r in history.applied(conn)}
-    out = []
-    for version in targets:
-        recorded = by_version[version].migration
-        if recorded is not None and recorded.get("down") is None:
-            out.append((version, recorded.get("irreversible_reason") or "an irreversible step"))
-    return out
-
-
-def _refuse_irreversible(conn: psycopg.Connection, targets: list[str]) -> None:
-    """Check every revision to undo before undoing any: all of them, or nothing."""
-    from schema_assets.errors import ApplyError
-
-    for version, reason in _irreversible(conn, targets):
-        raise ApplyError(
-            f"revision {version} cannot be rolled back: {reason}. Nothing was rolled back; "
-            "restore archived data (`schema-assets restore`), write a forward revision, or "
-            "use `rollback --revert-irreversible` to bring the structure back from the "
-            "recorded snapshot."
-        )
-
-
-def revert_to_snapshot(
-    conn: psycopg.Connection, url: str, settings: Settings, targets: list[str]
-) -> None:
-    """Undo `targets` by planning from the live schema to the one recorded before them.
-
-    For revisions without down SQL (a dropped column, a baseline): the structure comes back
-    exactly as recorded in `schema_version` after the last revision that stays (or an empty
-    database); data the revisions deleted does not (it is in `schema_assets_archive`: use
-    `schema-assets restore`). Objects the reverted revisions created are dropped with their
-    data, as their down SQL would. Runs with the direct step runner whatever the backend,
-    then marks the revisions rolled back and moves Alembic's version back.
-    """
-    from schema_assets.apply import direct
-    from schema_assets.apply.adopt import empty_snapshot
-    from schema_assets.catalog import Snapshot, take_snapshot
-    from schema_assets.diff import diff_snapshots
-
-    applied = history.applied(conn)
-    remaining = applied[: len(applied) - len(targets)]
-    if remaining:
-        recorded = conn.execute(
-            "SELECT snapshot FROM schema_assets.schema_version WHERE id = %s", (remaining[-1].id,)
-        ).fetchone()[0]
-        if recorded is None:
-            raise BadInputError(
-                f"revision {remaining[-1].version} has no recorded snapshot to revert to"
-            )
-        target, label = Snapshot.from_dict(recorded), f"state after {remaining[-1].version}"
-    else:
-        target, label = empty_snapshot(url), "empty database"
-    plan = diff_snapshots(
-        take_snapshot(conn), target, managed_partition_pattern=settings.managed_partition_pattern,
-        source_label="live", target_label=label,
-    )  # fmt: skip
-    migration = build_migration(plan, f"revert_{targets[-1]}", f"revert to {label}", archive=False)
-    log.warning("reverting %s to the %s: %s", ", ".join(targets), label, plan.summary())
-
-    def finish(results: list[direct.StepResult]) -> None:
-        for version in targets:
-            history.mark_rolled_back(conn, version)
-        history.clear_steps(conn, migration.revision)
-        direct.move_alembic_version(conn)
-
-    direct._run_steps(conn, migration.revision, migration.up, finish)
-
-
-def rollback(
-    url: str | None = None,
-    settings: Settings | None = None,
-    *,
-    to: str | None = None,
-    steps: int = 1,
-    revert_irreversible: bool = False,
-) -> list[str]:
-    """Undo the last `steps` migrations, or every migration after revision `to` (`base`: all).
-
-    Returns the versions rolled back, newest first. Works with either backend. A revision
-    with an irreversible step is refused unless `revert_irreversible`: then the schema is
-    brought back to the snapshot recorded after the last revision that stays (see
-    `revert_to_snapshot`).
-    """
-    settings = settings or Settings.from_env()
-    url = url or _server_url(settings)
-    choice = select_backend(settings)
-    with _connect(url) as conn, migration_lock(conn):
-        history.ensure(conn)
-        applied = [r.version for r in history.applied(conn)]
-        if to is not None:
-            if to != "base" and to not in applied:
-                raise BadInputError(
-                    f"revision {to!r} is not applied; applied: {', '.join(applied) or 'none'}"
-                )
-            keep = 0 if to == "base" else applied.index(to) + 1
-            targets = list(reversed(applied[keep:]))
-        else:
-            if steps < 1:
-                raise BadInputError("--steps must be at least 1")
-            targets = list(reversed(applied[-steps:]))
-        if not targets:
-            return []
-        set_lock_timeout(conn, settings.lock_timeout)
-        if revert_irreversible and _irreversible(conn, targets):
-            revert_to_snapshot(conn, url, settings, targets)
-            return targets
-        _refuse_irreversible(conn, targets)
-        if choice.name == "alembic":
-            from schema_assets.apply import alembic as alembic_backend
-
-            cfg = alembic_backend.make_config(settings, url, lock_held=True)
-            versions = alembic_backend.versions_dir(cfg)
-            sync_revision_files(conn, cfg, versions)
-            remaining = applied[: len(applied) - len(targets)]
-            alembic_backend.downgrade(cfg, remaining[-1] if remaining else "base")
-        else:
-            from schema_assets.apply import direct
-
-            by_version = {r.version: r for r in history.applied(conn)}
-            for version in targets:
-                direct.rollback_migration(conn, by_version[version])
-        return targets
-
-
-# ----------------------------------------------------------------------------- revision, status
+# ----------------------------------------------------------------------------- revision
 
 
 def write_plan_revision(
@@ -609,46 +372,3 @@ def write_plan_revision(
         revision = new_revision_id(message, _existing_ids(conn, versions))
         path = write_revision(versions, build_migration(plan, revision, message), head)
         return plan, path
-
-
-def status(url: str | None = None, settings: Settings | None = None) -> dict[str, Any]:
-    """What `schema-assets status` shows: backend and why, revisions, history, pending plan."""
-    from schema_assets.apply import alembic as alembic_backend
-    from schema_assets.database import mask_url
-
-    settings = settings or Settings.from_env()
-    url = url or _server_url(settings)
-    out: dict[str, Any] = {"database": mask_url(url)}
-    try:
-        choice = select_backend(settings)
-        out["backend"] = {"name": choice.name, "reason": choice.reason, "forced": choice.forced}
-    except Exception as exc:  # strict mode with Alembic broken: report, don't hide the rest
-        out["backend"] = {"name": None, "reason": str(exc), "forced": True}
-    versions = settings.migrations_dir / "versions"
-    with _connect(url) as conn:
-        out["alembic_current"] = alembic_backend.current_revision(conn)
-        rows = history.rows(conn, limit=10)
-        applied = history.applied(conn)
-        out["applied_version"] = applied[-1].version if applied else None
-        out["applied_count"] = len(applied)
-        out["history"] = [r.to_dict() for r in rows]
-        try:
-            files = revision_files(versions)
-            out["integrity"] = verify_integrity(conn, versions) or "ok"
-            head = chain_head(files)
-            out["revision_files"] = len(files)
-            out["head"] = head
-            applied_ids = {r.version for r in applied}
-            out["unapplied_revision_files"] = sorted(r for r in files if r not in applied_ids)
-        except BadInputError as exc:
-            out["integrity"] = [str(exc)]
-    try:
-        plan = _plan(url, settings)
-        out["pending"] = {
-            "summary": plan.summary(),
-            "steps": len(plan.steps),
-            "destructive": len(plan.destructive_steps),
-        }
-    except Exception as exc:  # the planner failing must not hide what is applied
-        out["pending"] = {"error": str(exc)}
-    return out

@@ -30,7 +30,9 @@ def revision(message: str, repair: bool) -> None:
 
     settings = _settings()
     if repair:
-        repaired = choose.repair_checksums(settings=settings)
+        from schema_assets.apply.integrity import repair_checksums
+
+        repaired = repair_checksums(settings=settings)
         click.echo(
             f"recorded new checksums for: {', '.join(repaired)}"
             if repaired
@@ -129,9 +131,9 @@ def run_apply(
 @click.option("--backend", type=click.Choice(BACKENDS), default=None)
 def rollback(to: str | None, steps: int, revert_irreversible: bool, backend: str | None) -> None:
     """Undo applied revisions with their down SQL (either backend)."""
-    from schema_assets.apply import choose
+    from schema_assets.apply import rollback as rollback_
 
-    undone = choose.rollback(
+    undone = rollback_.rollback(
         settings=_settings(backend), to=to, steps=steps, revert_irreversible=revert_irreversible
     )
     if not undone:
@@ -180,9 +182,9 @@ def _status_text(data: dict) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def status(fmt: str) -> None:
     """Backend in use and why, current revision, applied history, pending plan, integrity."""
-    from schema_assets.apply import choose
+    from schema_assets.apply import status as status_
 
-    data = choose.status(settings=_settings())
+    data = status_.status(settings=_settings())
     click.echo(json.dumps(data, indent=2, default=str) if fmt == "json" else _status_text(data))
 
 

@@ -242,7 +242,20 @@ def _build(klass: type, item: dict[str, Any]) -> Any:
     return klass(**values)
 
 
+_COMPARED_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _compared_fields(klass: type) -> tuple[str, ...]:
+    names = _COMPARED_FIELDS.get(klass)
+    if names is None:
+        names = tuple(f.name for f in fields(klass) if f.compare)
+        _COMPARED_FIELDS[klass] = names
+    return names
+
+
 def _plain(value: Any) -> Any:
+    if isinstance(value, (str, int, bool, float)) or value is None:
+        return value  # the common case first: most leaves are scalars
     if isinstance(value, dict):
         return [
             [_plain(k), _plain(v)] for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))
@@ -250,7 +263,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.compare}
+        return {name: _plain(getattr(value, name)) for name in _compared_fields(type(value))}
     return value
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 
 from schema_assets.config import Settings
 from schema_assets.errors import PlanRefusedError
@@ -109,3 +110,16 @@ def test_missing_squawk_is_a_warning_not_a_crash(tmp_path):
 def test_findings_appear_in_the_plan_markdown():
     plan = lint_plan(Plan(steps=(PLAIN_INDEX,)), settings())
     assert "require-concurrent-index-creation" in plan.to_markdown()
+
+
+def test_plan_commands_show_lint_findings_in_sql_and_markdown(tmp_path, pg_server):
+    before, after = tmp_path / "before.sql", tmp_path / "after.sql"
+    before.write_text("CREATE TABLE public.t (id bigint PRIMARY KEY, a text);\n")
+    after.write_text("CREATE TABLE public.t (id bigint PRIMARY KEY);\n")
+    env = {"DATABASE_URL": pg_server}
+    args = ("diff", "--from", str(before), "--to", str(after), "--allow-destructive")
+    sql = run_cli(*args, env=env)
+    assert sql.returncode == 0, sql.stderr
+    assert "-- lint: 1 finding(s)" in sql.stdout and "ban-drop-column" in sql.stdout
+    md = run_cli(*args, "--format", "md", env=env)
+    assert "#### Lint" in md.stdout and "`ban-drop-column` (warning)" in md.stdout

@@ -32,8 +32,13 @@ def _allowed(flag: bool) -> bool:
 
 def emit(plan, fmt: str, allow_destructive: bool) -> None:
     """Print the plan; exit 3 (after printing) when destructive steps are not allowed."""
+    from schema_assets.safety.lint import check_lint, format_findings, lint_plan
+
+    plan = lint_plan(plan)  # squawk findings: in md/json output, as comments after the SQL
     text = {"sql": plan.to_sql, "md": plan.to_markdown, "json": plan.to_json}[fmt]()
     click.echo(text.rstrip("\n"))
+    if fmt == "sql" and plan.lint:
+        click.echo("\n".join(f"-- {line}" for line in format_findings(plan.lint).splitlines()))
     if plan.is_empty:
         click.echo("no changes", err=True)
         return
@@ -47,6 +52,7 @@ def emit(plan, fmt: str, allow_destructive: bool) -> None:
             f"{listing}. Re-run with --allow-destructive (or SCHEMA_ASSETS_ALLOW_DESTRUCTIVE=1) "
             "once the data is archived or not needed."
         )
+    check_lint(plan)  # rules configured as errors in [tool.schema-assets.lint]: exit 3
 
 
 _format_option = click.option(

@@ -12,7 +12,8 @@ SELECT n.nspname AS schema, c.relname AS relation, a.attnum AS position, a.attna
        END AS collation,
        a.attislocal AS is_local,
        a.attinhcount AS inherited_count,
-       ARRAY(SELECT x::text FROM unnest(a.attacl) x ORDER BY 1) AS acl,
+       CASE WHEN a.attacl IS NOT NULL
+            THEN ARRAY(SELECT x::text FROM unnest(a.attacl) x ORDER BY 1) END AS acl,
        (SELECT d.description FROM pg_description d WHERE d.objoid = c.oid
           AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum) AS comment
 FROM pg_attribute a

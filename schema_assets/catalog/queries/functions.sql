@@ -5,7 +5,8 @@ SELECT n.nspname AS schema, p.proname AS name,
        p.prokind AS kind,
        pg_get_functiondef(p.oid) AS definition,
        l.lanname AS language,
-       CASE WHEN p.proacl @> acldefault('f', p.proowner) AND p.proacl <@ acldefault('f', p.proowner)
+       CASE WHEN p.proacl IS NULL
+              OR p.proacl @> acldefault('f', p.proowner) AND p.proacl <@ acldefault('f', p.proowner)
             THEN NULL  -- the default privileges, spelled out or not, are the same state
             ELSE ARRAY(SELECT x::text FROM unnest(p.proacl) x ORDER BY 1) END AS acl,
        (SELECT d.description FROM pg_description d WHERE d.objoid = p.oid

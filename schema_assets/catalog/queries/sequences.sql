@@ -5,7 +5,8 @@ SELECT n.nspname AS schema, c.relname AS name,
        s.seqmax AS max_value, s.seqcache AS cache, s.seqcycle AS cycle,
        own.table_schema AS owned_by_schema, own.table_name AS owned_by_table,
        own.column_name AS owned_by_column, coalesce(own.deptype = 'i', false) AS identity,
-       CASE WHEN c.relacl @> acldefault('s', c.relowner) AND c.relacl <@ acldefault('s', c.relowner)
+       CASE WHEN c.relacl IS NULL
+              OR c.relacl @> acldefault('s', c.relowner) AND c.relacl <@ acldefault('s', c.relowner)
             THEN NULL  -- the default privileges, spelled out or not, are the same state
             ELSE ARRAY(SELECT x::text FROM unnest(c.relacl) x ORDER BY 1) END AS acl,
        (SELECT d.description FROM pg_description d WHERE d.objoid = c.oid

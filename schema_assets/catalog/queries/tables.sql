@@ -11,7 +11,8 @@ SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind,
        c.relpersistence AS persistence,
        c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
        c.reloptions::text[] AS options,
-       CASE WHEN c.relacl @> acldefault('r', c.relowner) AND c.relacl <@ acldefault('r', c.relowner)
+       CASE WHEN c.relacl IS NULL
+              OR c.relacl @> acldefault('r', c.relowner) AND c.relacl <@ acldefault('r', c.relowner)
             THEN NULL  -- the default privileges, spelled out or not, are the same state
             ELSE ARRAY(SELECT x::text FROM unnest(c.relacl) x ORDER BY 1) END AS acl,
        (SELECT d.description FROM pg_description d WHERE d.objoid = c.oid

@@ -89,7 +89,8 @@ def compare_columns(ctx: Context) -> list[Change]:
         if key in ctx.new_relations or key in ctx.dropped_relations:
             continue
         a, b = ctx.source.tables[key], ctx.target.tables[key]
-        out.extend(_compare_table(ctx, a, b))
+        if a.columns != b.columns:  # fast path: most tables are unchanged
+            out.extend(_compare_table(ctx, a, b))
     return out
 
 

@@ -151,10 +151,11 @@ def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | Non
 
     for key, t in source.tables.items():
         dst = target.tables.get(key)
-        if dst is None:
+        if dst is None or (dst.columns == t.columns and not enum_types):
             continue
+        dst_cols = {c.name: c for c in dst.columns}
         for col in t.columns:
-            other = dst.column(col.name)
+            other = dst_cols.get(col.name)
             if other is None or other.type != col.type or other.collation != col.collation:
                 ctx.retyped_columns.add((*key, col.name))
             elif col.type in enum_types or other.generation_expr != col.generation_expr:

@@ -91,6 +91,8 @@ def grant_statements(
 
 
 def _change(name: str, objtype: str, q: str, old, new, **kw) -> list[Change]:
+    if tuple(old) == tuple(new):
+        return []
     up = grant_statements(objtype, q, old, new, **kw)
     if not up:
         return []

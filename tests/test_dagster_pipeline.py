@@ -138,7 +138,9 @@ def test_no_metadata_or_log_line_carries_the_password(tmp_path, secret_url, inst
 
 
 def test_plan_metadata_is_markdown_with_hazards(empty_db, instance):
-    result = _run(instance, empty_db)
+    result = defs.resolve_job_def("migrate_schema").execute_in_process(
+        instance=instance, resources=resources_for(empty_db, backend="direct")
+    )
     plan = materialized(result)["schema_plan"]
     assert plan["plan"].startswith("### Plan:")
     assert plan["steps"] > 0

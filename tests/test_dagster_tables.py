@@ -156,6 +156,17 @@ def test_synthetic_bars_respect_ohlc_invariants():
     assert all(b.low <= b.vwap <= b.high for b in data.bars)
 
 
+def test_splits_are_contiguous_in_time_and_share_no_instant():
+    times = sorted([t for t in range(100) for _ in range(3)])  # 3 instruments per instant
+    bounds = ml.split_bounds(times)
+    assert [name for name, _, _ in bounds] == ["train", "validation", "test"]
+    assert bounds[0][1] == 0 and bounds[-1][2] == len(times)
+    assert all(a[2] == b[1] for a, b in zip(bounds, bounds[1:], strict=False))
+    spans = [set(times[lo:hi]) for _, lo, hi in bounds]
+    assert not (spans[0] & spans[1]) and not (spans[1] & spans[2])
+    assert max(spans[0]) < min(spans[1]) <= max(spans[1]) < min(spans[2])
+
+
 def test_ridge_fit_recovers_known_coefficients():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(2000, 3))

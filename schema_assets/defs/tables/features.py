@@ -215,12 +215,10 @@ def features_layer(context: dg.AssetExecutionContext, warehouse: WarehouseResour
             )
             written[ROLLING_VOLATILITY] += conn.execute(statement).rowcount
         conn.execute(REFRESH_SUMMARY_SQL)
-        written[DAILY_SUMMARY] = -1
         conn.commit()
         for table, count in written.items():
-            if count >= 0:
-                context.log.info(f"{table.qualified}: {count} rows upserted")
+            context.log.info(f"{table.qualified}: {count} rows upserted")
         snapshot = take_snapshot(conn)
         for table in TABLES:
-            extra = {"rows_upserted": written[table]} if written[table] >= 0 else {}
+            extra = {"rows_upserted": written[table]} if table in written else {}
             yield materialize_result(conn, snapshot, table, extra)

@@ -10,6 +10,7 @@ replaces its run, examples and metrics and upserts its predictions, nothing else
 import hashlib
 import json
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -118,21 +119,20 @@ def _load_examples(conn: psycopg.Connection):
     return ids, times, x, y
 
 
-def _split_bounds(times: list) -> list[tuple[str, int, int]]:
-    """Contiguous time ranges per split, cut on distinct bar times (no shared instant)."""
+def split_bounds(times: list) -> list[tuple[str, int, int]]:
+    """Row ranges (name, start, stop) of each split over time-sorted rows.
+
+    Cuts fall between distinct instants, so bars of the same time never straddle two splits
+    (no look-ahead through simultaneous bars of other instruments).
+    """
     distinct = sorted(set(times))
-    out, start = [], 0
+    bounds, start, cut = [], 0, 0
     for i, (name, share) in enumerate(SPLITS):
-        end = len(distinct) if i == len(SPLITS) - 1 else start + int(len(distinct) * share)
-        out.append((name, start, end))
-        start = end
-    index = {t: i for i, t in enumerate(distinct)}
-    positions = [index[t] for t in times]
-    return [
-        (name, min(p for p in range(len(times)) if lo <= positions[p] < hi),
-         max(p for p in range(len(times)) if lo <= positions[p] < hi) + 1)
-        for name, lo, hi in out
-    ]  # fmt: skip
+        cut = len(distinct) if i == len(SPLITS) - 1 else cut + int(len(distinct) * share)
+        stop = len(times) if cut >= len(distinct) else bisect_left(times, distinct[cut])
+        bounds.append((name, start, stop))
+        start = stop
+    return bounds
 
 
 def _upsert_model(conn: psycopg.Connection, feature_set_id: int) -> int:
@@ -164,7 +164,7 @@ def train(conn: psycopg.Connection) -> dict[str, object]:
         (features.FEATURE_SET_NAME, features.FEATURE_SET_VERSION),
     ).fetchone()[0]
     ids, times, x, y = _load_examples(conn)
-    bounds = _split_bounds(times)
+    bounds = split_bounds(times)
     (_, tr0, tr1), (_, va0, va1), _ = bounds
     fit = fit_ridge(x[tr0:tr1], y[tr0:tr1])
     predicted = fit.predict(x)

@@ -76,13 +76,11 @@ def plan_between(
     renames: dict[str, str] | None = None,
     managed_partition_pattern: str | None = None,
 ) -> Plan:
-    """Migration from one schema (URL or files) to another; shadows live on `server_url`."""
-    if server_url is None:
-        from schema_assets.database import server_url as default_server
+    """Migration from one schema (URL or files) to another.
 
-        specs = [from_spec, to_spec]
-        urls = [s for s in specs if isinstance(s, str) and is_url(s)]
-        server_url = urls[0] if urls else default_server()
+    Shadows of files live on `server_url`, by default DATABASE_URL's server or the embedded
+    one: never on a server merely named as a side of the diff.
+    """
     source, source_label = load_source(from_spec, server_url)
     target, target_label = load_source(to_spec, server_url)
     plan = diff_snapshots(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from roundtrip import assert_roundtrip
+from roundtrip import assert_roundtrip, database_with
 
+from schema_assets.catalog import take_snapshot
+from schema_assets.diff import diff_snapshots
 from schema_assets.plan import INDEX_BUILD
 
 TABLE = "CREATE TABLE t (id int, a int, b text);"
@@ -29,12 +31,33 @@ def test_index_on_new_table_is_plain_and_transactional(pg_server: str) -> None:
     assert "CONCURRENTLY" not in index.up[0] and index.transactional
 
 
-def test_index_on_partitioned_table_is_plain_and_cascades_to_partitions(pg_server: str) -> None:
-    table = "CREATE TABLE p (d date, v int) PARTITION BY RANGE (d);"
-    part = "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');"
-    (step,) = assert_roundtrip(
-        pg_server, table + part, table + part + "CREATE INDEX p_v ON p (v)"
-    ).steps
+PARTITIONED = (
+    "CREATE TABLE p (d date, v int) PARTITION BY RANGE (d);"
+    "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');"
+)
+
+
+def test_index_on_partitioned_table_is_built_concurrently_per_partition_then_attached(
+    pg_server: str,
+) -> None:
+    plan = assert_roundtrip(pg_server, PARTITIONED, PARTITIONED + "CREATE INDEX p_v ON p (v)")
+    only, build, attach = plan.steps
+    assert only.up == ("CREATE INDEX p_v ON ONLY public.p USING btree (v)",)
+    assert build.up == ("CREATE INDEX CONCURRENTLY p1_v_idx ON public.p1 USING btree (v)",)
+    assert not build.transactional and INDEX_BUILD in build.hazards
+    assert attach.up == ("ALTER INDEX public.p_v ATTACH PARTITION public.p1_v_idx",)
+
+
+def test_index_on_partitioned_table_with_kept_partitions_is_plain(pg_server: str) -> None:
+    kept = "CREATE TABLE p_p202602 PARTITION OF p FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');"
+    with (
+        database_with(pg_server, PARTITIONED + kept) as before,
+        database_with(pg_server, PARTITIONED + "CREATE INDEX p_v ON p (v)") as after,
+    ):
+        plan = diff_snapshots(
+            take_snapshot(before), take_snapshot(after), managed_partition_pattern="_p[0-9]{6}$"
+        )
+    (step,) = plan.steps
     assert step.up == ("CREATE INDEX p_v ON public.p USING btree (v)",)
     assert step.transactional and step.lock == "SHARE"
 

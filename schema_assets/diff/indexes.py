@@ -91,7 +91,74 @@ def compare_indexes(ctx: Context) -> list[Change]:
             continue
         if _is_view(ctx, rel) and ctx.fresh(rel):
             continue  # created together with its (re)created materialized view
-        out.append(_create(ctx, i))
+        online = _online_partitioned(ctx, i)
+        out.extend(online if online is not None else [_create(ctx, i)])
+    return out
+
+
+def _children(ctx: Context) -> dict[Name, list[Index]]:
+    """Target indexes by the partitioned index they are attached to."""
+    if "index_children" not in ctx._cache:
+        out: dict[Name, list[Index]] = {}
+        for i in ctx.target.indexes.values():
+            if i.parent_index:
+                out.setdefault(i.parent_index, []).append(i)
+        ctx._cache["index_children"] = out
+    return ctx._cache["index_children"]
+
+
+def _partitions(ctx: Context) -> dict[Name, set[Name]]:
+    """Partitions per parent once the plan ran: the target's plus the kept managed ones."""
+    if "partitions" not in ctx._cache:
+        out: dict[Name, set[Name]] = {}
+        for t in ctx.target.tables.values():
+            if t.parent:
+                out.setdefault(t.parent, set()).add(t.key)
+        for key in ctx.kept_partitions:
+            parent = ctx.source.tables[key].parent
+            out.setdefault(parent, set()).add(key)
+        ctx._cache["partitions"] = out
+    return ctx._cache["partitions"]
+
+
+def _online_partitioned(ctx: Context, i: Index) -> list[Change] | None:
+    """New index on an existing partitioned table without blocking writes for the build:
+    CREATE INDEX ON ONLY the parent (instant, invalid), CREATE INDEX CONCURRENTLY on each
+    partition, then ATTACH each one (the parent index turns valid with the last).
+    None when that is not possible (sub-partitions, partitions without a matching index)."""
+    rel = (i.schema, i.table)
+    if ctx.fresh(rel) or not ctx.is_partitioned(ctx.target, rel):
+        return None
+    children = _children(ctx).get((i.schema, i.name), [])
+    covered = {(c.schema, c.table) for c in children}
+    if not children or covered != _partitions(ctx).get(rel, set()):
+        return None
+    if any(c.is_partitioned for c in children):
+        return None
+    q = qualified(i.schema, i.name)
+    name = display(i.schema, i.name)
+    out = [
+        Change(
+            "index", "create", name, (i.definition,), (f"DROP INDEX {q}",), phases.CREATE_INDEX,
+            rank=0, lock=SHARE, notes=("ON ONLY the parent: instant, valid once all partitions are attached",),
+        )
+    ]  # fmt: skip
+    for c in sorted(children, key=lambda c: c.name):
+        cq = qualified(c.schema, c.name)
+        out.append(
+            Change(
+                "index", "create", display(c.schema, c.name), (concurrently(c.definition),), (),
+                phases.CREATE_INDEX, rank=1, transactional=False, lock=SHARE_UPDATE_EXCLUSIVE,
+                hazards=(hz.INDEX_BUILD,), notes=(f"partition index of {name}, built concurrently",),
+            )
+        )  # fmt: skip
+        out.append(
+            Change(
+                "index", "attach", display(c.schema, c.name),
+                (f"ALTER INDEX {q} ATTACH PARTITION {cq}",), (), phases.CREATE_INDEX, rank=2,
+                lock=SHARE_UPDATE_EXCLUSIVE, notes=(f"attached to {name}",),
+            )
+        )  # fmt: skip
     return out
 
 

@@ -167,3 +167,21 @@ def test_sensors_and_schedule_are_registered_and_on_by_default():
 def test_workspace_yaml_points_at_the_defs_module():
     text = (PROJECT_ROOT / "workspace.yaml").read_text()
     assert "schema_assets.defs" in text
+
+
+def test_lint_check_warns_with_findings_counted_by_rule():
+    from schema_assets.defs.schema.checks import plan_lint_clean
+    from schema_assets.plan import Plan
+
+    lint = ({"rule": "ban-char-field", "step": 1}, {"rule": "ban-char-field", "step": 2})
+    result = plan_lint_clean(Plan(lint=lint))
+    assert result.passed is False
+    assert result.severity == dg.AssetCheckSeverity.WARN
+    assert result.description == "2 × ban-char-field"
+
+
+def test_lint_check_passes_on_a_clean_plan():
+    from schema_assets.defs.schema.checks import plan_lint_clean
+    from schema_assets.plan import Plan
+
+    assert plan_lint_clean(Plan()).passed is True

@@ -5,6 +5,8 @@ before `validated_schema`, so no table asset is written on an unproven schema. L
 warning: it informs the reviewer and never blocks.
 """
 
+from collections import Counter
+
 import dagster as dg
 
 from schema_assets.defs.resources import MigrationResource, WarehouseResource
@@ -117,12 +119,15 @@ def plan_lint_clean(schema_plan: Plan) -> dg.AssetCheckResult:
         f"- step {f.get('step', '?')}: `{f.get('rule', '?')}` {f.get('message', '')}"
         for f in findings
     ]
+    by_rule = Counter(str(f.get("rule", "?")) for f in findings)
     return dg.AssetCheckResult(
         passed=not findings,
         severity=WARN,
+        description=", ".join(f"{n} × {rule}" for rule, n in by_rule.most_common()) or None,
         metadata={
             "findings": len(findings),
-            "lint": dg.MetadataValue.md("\n".join(lines) or "clean"),
+            "by_rule": dg.MetadataValue.json(dict(by_rule)),
+            "lint": dg.MetadataValue.md("\n".join(lines[:200]) or "clean"),
         },
     )
 

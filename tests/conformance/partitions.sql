@@ -113,3 +113,23 @@ CREATE SCHEMA s;
 CREATE TABLE s.instruments (symbol text PRIMARY KEY);
 CREATE TABLE s.bars (symbol text NOT NULL REFERENCES s.instruments (symbol), bar_time timestamptz NOT NULL) PARTITION BY RANGE (bar_time);
 CREATE TABLE s.bars_2024 PARTITION OF s.bars FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00');
+
+-- case: set not null on a partitioned parent column
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.bars (symbol text, bar_time timestamptz NOT NULL) PARTITION BY RANGE (bar_time);
+CREATE TABLE s.bars_2024 PARTITION OF s.bars FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00');
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.bars (symbol text NOT NULL, bar_time timestamptz NOT NULL) PARTITION BY RANGE (bar_time);
+CREATE TABLE s.bars_2024 PARTITION OF s.bars FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00');
+
+-- case: retype a column of a partitioned parent
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.bars (close numeric(10, 2), bar_time timestamptz NOT NULL) PARTITION BY RANGE (bar_time);
+CREATE TABLE s.bars_2024 PARTITION OF s.bars FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00');
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.bars (close numeric(18, 8), bar_time timestamptz NOT NULL) PARTITION BY RANGE (bar_time);
+CREATE TABLE s.bars_2024 PARTITION OF s.bars FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00');

@@ -51,3 +51,13 @@ CREATE TABLE s.empty ();
 -- after:
 CREATE SCHEMA s;
 CREATE TABLE s.empty (id int);
+
+-- case: add a column to an inheritance parent
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.base (id bigint NOT NULL);
+CREATE TABLE s.child (extra text) INHERITS (s.base);
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.base (id bigint NOT NULL, created_at timestamptz);
+CREATE TABLE s.child (extra text) INHERITS (s.base);

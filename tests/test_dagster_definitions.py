@@ -185,3 +185,25 @@ def test_lint_check_passes_on_a_clean_plan():
     from schema_assets.plan import Plan
 
     assert plan_lint_clean(Plan()).passed is True
+
+
+def test_mapping_check_fails_with_error_findings_named():
+    from schema_assets.defs.schema.checks import mappings_aligned
+    from schema_assets.validation.mapping.checker import MappingFinding, MappingReport
+
+    finding = MappingFinding(
+        "mapped_column_missing", "error", "rest_ohlcv", "o", "raw.ohlcv_bars.open",
+        "column does not exist", "rest_ohlcv.yaml:22",
+    )  # fmt: skip
+    result = mappings_aligned(MappingReport(findings=(finding,)))
+    assert result.passed is False
+    assert result.severity == dg.AssetCheckSeverity.ERROR
+    assert "raw.ohlcv_bars.open" in result.description
+
+
+def test_mapping_check_ignores_warnings():
+    from schema_assets.defs.schema.checks import mappings_aligned
+    from schema_assets.validation.mapping.checker import MappingFinding, MappingReport
+
+    warning = MappingFinding("unknown_field", "warning", "s", "x", "raw.t.c", "unknown", "f:1")
+    assert mappings_aligned(MappingReport(findings=(warning,))).passed is True

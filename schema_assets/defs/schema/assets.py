@@ -12,7 +12,12 @@ import dagster as dg
 
 from schema_assets.database import mask_url
 from schema_assets.defs.resources import MigrationResource, WarehouseResource
-from schema_assets.defs.schema.common import failure, findings_markdown, target
+from schema_assets.defs.schema.common import (
+    failure,
+    findings_markdown,
+    mapping_findings_markdown,
+    target,
+)
 from schema_assets.errors import SchemaAssetsError
 from schema_assets.plan import Plan
 from schema_assets.sqlfiles import content_hash, read_sql_file, split_statements
@@ -159,14 +164,14 @@ def field_mapping_report(warehouse: WarehouseResource):
         report = check_mappings(take_snapshot(t.url))
     except SchemaAssetsError as exc:
         raise failure(exc, "field mappings could not be checked") from exc
-    findings = list(report.findings)
-    errors = sum(1 for f in findings if getattr(f, "severity", "error") == "error")
     return dg.Output(
         report,
         metadata={
-            "errors": errors,
-            "warnings": len(findings) - errors,
-            "findings": dg.MetadataValue.md(findings_markdown(findings)),
+            "errors": report.counts["error"],
+            "warnings": report.counts["warning"],
+            "sources": dg.MetadataValue.json(list(report.sources)),
+            "sample_records": dg.MetadataValue.json(dict(report.records)),
+            "findings": dg.MetadataValue.md(mapping_findings_markdown(report.findings)),
             "duration_ms": _ms(started),
         },
     )

@@ -16,10 +16,16 @@ from schema_assets.defs.schema.assets import (
     schema_revision,
     validation_report,
 )
-from schema_assets.defs.schema.common import failure, findings_markdown, target
+from schema_assets.defs.schema.common import (
+    failure,
+    findings_markdown,
+    mapping_findings_markdown,
+    target,
+)
 from schema_assets.errors import SchemaAssetsError
 from schema_assets.plan import Plan
 from schema_assets.validation.findings import ValidationReport
+from schema_assets.validation.mapping.checker import MappingReport
 
 ERROR = dg.AssetCheckSeverity.ERROR
 WARN = dg.AssetCheckSeverity.WARN
@@ -94,16 +100,15 @@ def validation_has_no_errors(validation_report: ValidationReport) -> dg.AssetChe
     blocking=True,
     description="Every source's fields map onto existing columns with compatible types.",
 )
-def mappings_aligned(field_mapping_report) -> dg.AssetCheckResult:
-    findings = list(field_mapping_report.findings)
-    errors = [f for f in findings if getattr(f, "severity", "error") == "error"]
+def mappings_aligned(field_mapping_report: MappingReport) -> dg.AssetCheckResult:
+    errors = [f for f in field_mapping_report.findings if f.severity == "error"]
     return dg.AssetCheckResult(
         passed=not errors,
         severity=ERROR,
-        description="; ".join(str(getattr(f, "message", f)) for f in errors[:5]) or None,
+        description="; ".join(f"{f.source}: {f.column}: {f.message}" for f in errors[:5]) or None,
         metadata={
             "errors": len(errors),
-            "findings": dg.MetadataValue.md(findings_markdown(errors)),
+            "findings": dg.MetadataValue.md(mapping_findings_markdown(errors)),
         },
     )
 

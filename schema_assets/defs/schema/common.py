@@ -47,3 +47,19 @@ def findings_markdown(findings, limit: int = 50) -> str:
     if len(findings) > limit:
         lines.append(f"\n… and {len(findings) - limit} more.")
     return "\n".join(lines)
+
+
+def mapping_findings_markdown(findings, limit: int = 50) -> str:
+    """A markdown table of field-mapping findings (source, field, column, kind, message)."""
+    findings = list(findings)
+    if not findings:
+        return "No findings."
+    lines = ["| severity | kind | source | field | column | message |", "|---|---|---|---|---|---|"]
+    for f in findings[:limit]:
+        message = f.message.replace("|", "\\|").replace("\n", " ")
+        lines.append(
+            f"| {f.severity} | {f.kind} | {f.source} | `{f.field}` | `{f.column}` | {message} |"
+        )
+    if len(findings) > limit:
+        lines.append(f"\n… and {len(findings) - limit} more.")
+    return "\n".join(lines)

@@ -179,3 +179,13 @@ def test_second_run_waiting_for_the_migration_lock_fails_with_the_holder_pid(
                 pass
     with migration_lock(empty_db, timeout_s=0.5):  # released: the next run gets it
         pass
+
+
+def test_concurrent_index_already_built_by_a_killed_run_counts_as_done(empty_db: str) -> None:
+    execute(empty_db, "CREATE TABLE public.t (x int); CREATE INDEX t_x_idx ON public.t (x)")
+    step = Step("index", "create", "public.t_x_idx",
+                up=("CREATE INDEX CONCURRENTLY t_x_idx ON public.t (x)",),
+                down=("DROP INDEX CONCURRENTLY public.t_x_idx",), transactional=False)  # fmt: skip
+    with connect(empty_db, autocommit=True) as conn:
+        direct.apply_migration(conn, build_migration(Plan(steps=(step,)), "20260101_000000_i", "i"))
+    assert query(empty_db, "SELECT success FROM schema_assets.schema_version") == [(True,)]

@@ -7,8 +7,8 @@ process's backend is executing the chosen statement. Afterwards the database mus
 old state, the new state, or a state a re-run completes; every row must still be there
 (count + checksum), and the re-run must reach exactly the state a clean run reaches.
 
-Both backends run the same scenario. The Alembic one is a strict xfail: its re-run replays the
-killed revision from the start and fails on steps that already committed (reported).
+Both backends run the same scenario (the Alembic re-run resumes the killed revision after the
+steps that had committed).
 """
 
 from __future__ import annotations
@@ -97,17 +97,7 @@ settings = dataclasses.replace(
 result = migrate(sys.argv[1], settings, message="kill test")
 print("applied", result.revision)
 """
-BACKENDS = (
-    "direct",
-    pytest.param(
-        "alembic",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="known bug (reported): a killed Alembic apply leaves its revision file; "
-            "the re-run replays it from the start and fails on steps that already committed",
-        ),
-    ),
-)
+BACKENDS = ("direct", "alembic")
 
 
 def _settings(home: Path, files: tuple[Path, ...], backend: str) -> Settings:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import psycopg
 
 from schema_assets.apply import history
+from schema_assets.apply.direct import already_applied, drop_invalid_index
 from schema_assets.apply.lock import (
     RETRY_DELAYS_S,
     is_lock_timeout,
@@ -59,8 +61,23 @@ def _server_message(exc: BaseException) -> str:
     return mask_secrets(f"{message.strip()}" + (f" [SQLSTATE {sqlstate}]" if sqlstate else ""))
 
 
+def _progress_key() -> str | None:
+    """`<revision>` (or `<revision>:down`) of the revision file whose function called `run`."""
+    frame = sys._getframe(2)
+    revision = frame.f_globals.get("revision")
+    if not isinstance(revision, str):
+        return None
+    return revision + (":down" if frame.f_code.co_name == "downgrade" else "")
+
+
 def run(label: str, *statements: str, transactional: bool = True) -> None:
-    """Execute one step's statements (retrying lock timeouts) and time it for the history."""
+    """Execute one step's statements (retrying lock timeouts) and time it for the history.
+
+    Each finished step is recorded in `schema_version_steps` (in its own transaction, so it
+    commits or vanishes with the step). A revision interrupted after some steps committed
+    (non-transactional ones, or those before an autocommit block) resumes after them when
+    run again, instead of failing on objects that already exist.
+    """
     from alembic import op
 
     ctx = op.get_context()
@@ -72,8 +89,19 @@ def run(label: str, *statements: str, transactional: bool = True) -> None:
     bind = op.get_bind()
     # Straight to psycopg, without parameters: `%` and `:name` in SQL stay literal text.
     driver: psycopg.Connection = bind.connection.driver_connection
+    key = _progress_key()
+    done = history.finished_steps(driver, key) if key else {}
+    if number in done:
+        log.info("step %d: %s already done by an interrupted run: skipped", number, label)
+        _TIMINGS.append(
+            {"step": number, "object": label, "action": label.split(" ")[0],
+             "duration_ms": done[number], "resumed": True}
+        )  # fmt: skip
+        return
     started = time.perf_counter()
     for stmt in statements:
+        if not transactional:
+            drop_invalid_index(driver, stmt)
         for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
             try:
                 if transactional:
@@ -83,6 +111,11 @@ def run(label: str, *statements: str, transactional: bool = True) -> None:
                     driver.execute(stmt.encode(), prepare=False)
                 break
             except Exception as exc:
+                if not transactional and already_applied(stmt, exc):
+                    log.warning(
+                        "step %d (%s): already applied by an interrupted run", number, label
+                    )
+                    break
                 if delay is not None and is_lock_timeout(exc):
                     log.warning(
                         "step %d (%s): lock timeout, retry %d in %.1fs",
@@ -95,6 +128,8 @@ def run(label: str, *statements: str, transactional: bool = True) -> None:
                     f"  statement: {stmt.strip().splitlines()[0][:160]}"
                 ) from exc
     ms = round((time.perf_counter() - started) * 1000)
+    if key:
+        history.record_step(driver, key, number, label, label.split(" ")[0], ms)
     log.info("step %d: %s (%d ms)", number, label, ms)
     _TIMINGS.append(
         {"step": number, "object": label, "action": label.split(" ")[0], "duration_ms": ms}
@@ -119,6 +154,7 @@ def on_version_apply(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
     script = step.revision_map.get_revision(step.up_revision_id)
     if not step.is_upgrade:
         history.mark_rolled_back(conn, script.revision)
+        history.clear_steps(conn, f"{script.revision}:down")
         return
     from schema_assets.catalog import take_snapshot
 
@@ -138,6 +174,7 @@ def on_version_apply(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
         target_fingerprint=(rf.plan or {}).get("target_fingerprint"),
         migration=rf.migration().to_dict(),
     )
+    history.clear_steps(conn, rf.revision)
 
 
 # ----------------------------------------------------------------- env.py

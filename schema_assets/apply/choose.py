@@ -270,7 +270,8 @@ def _migrate_alembic(
     try:
         alembic_backend.upgrade(cfg, "head")
     except Exception:
-        path.unlink(missing_ok=True)  # a revision that never applied is not history
+        path.unlink(missing_ok=True)  # a revision that never applied is not history;
+        history.clear_steps(conn, revision)  # what did commit is re-planned from the live state
         raise
     steps += _recorded_steps(conn, [revision])
     return _result(choice, plan, revision=revision, steps=steps, revision_file=path)

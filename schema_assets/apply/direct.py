@@ -63,6 +63,11 @@ def _execute(conn: psycopg.Connection, index: int, step: ExecStep, stmt: str) ->
                 conn.execute(stmt.encode(), prepare=False)
             return
         except psycopg.Error as exc:
+            if not step.transactional and already_applied(stmt, exc):
+                log.warning(
+                    "step %d (%s): already applied by an interrupted run", index, step.label
+                )
+                return
             if delay is not None and is_lock_timeout(exc):
                 log.warning(
                     "step %d (%s): lock timeout, retry %d in %.1fs",
@@ -76,7 +81,34 @@ def _execute(conn: psycopg.Connection, index: int, step: ExecStep, stmt: str) ->
             ) from exc
 
 
-def _drop_invalid_index(conn: psycopg.Connection, stmt: str) -> None:
+#: A non-transactional statement failing with these already had its effect: the run that
+#: issued it was killed after the server finished it but before the step was recorded.
+_ALREADY_DONE = {
+    "IndexStmt": "42P07",  # CREATE INDEX CONCURRENTLY: relation already exists
+    "DropStmt": "42704",  # DROP INDEX CONCURRENTLY: index does not exist
+    "AlterEnumStmt": "42710",  # ALTER TYPE ... ADD VALUE: enum label already exists
+}
+
+
+def already_applied(stmt: str, exc: BaseException) -> bool:
+    """True when a non-transactional step failed only because its effect is already there."""
+    from pglast import parse_sql
+
+    orig = getattr(exc, "orig", exc)
+    sqlstate = getattr(orig, "sqlstate", None)
+    try:
+        node = parse_sql(stmt)[0].stmt
+    except Exception:
+        return False
+    kind = type(node).__name__
+    if _ALREADY_DONE.get(kind) != sqlstate:
+        return False
+    if kind in ("IndexStmt", "DropStmt") and not getattr(node, "concurrent", False):
+        return False
+    return True
+
+
+def drop_invalid_index(conn: psycopg.Connection, stmt: str) -> None:
     """Before retrying `CREATE INDEX CONCURRENTLY`, drop the INVALID index a failure left."""
     from pglast import parse_sql
     from pglast.ast import IndexStmt
@@ -130,7 +162,7 @@ def _run_steps(
         if not step.transactional:
             started = time.perf_counter()
             for stmt in step.statements:
-                _drop_invalid_index(conn, stmt)
+                drop_invalid_index(conn, stmt)
                 _execute(conn, index + 1, step, stmt)
             ms = round((time.perf_counter() - started) * 1000)
             history.record_step(conn, key, index + 1, step.object, step.action, ms)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from schema_assets.catalog import Snapshot, take_snapshot
@@ -81,8 +82,11 @@ def plan_between(
     Shadows of files live on `server_url`, by default DATABASE_URL's server or the embedded
     one: never on a server merely named as a side of the diff.
     """
-    source, source_label = load_source(from_spec, server_url)
-    target, target_label = load_source(to_spec, server_url)
+    # Both sides at once: the catalog queries are server-bound, and the server has the cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        source_job = pool.submit(load_source, from_spec, server_url)
+        target_job = pool.submit(load_source, to_spec, server_url)
+        (source, source_label), (target, target_label) = source_job.result(), target_job.result()
     plan = diff_snapshots(
         source, target, renames=renames, managed_partition_pattern=managed_partition_pattern,
         source_label=source_label, target_label=target_label,
@@ -101,8 +105,10 @@ def plan_database(
     settings = settings or Settings.from_env()
     files = list(files) if files is not None else list(settings.schema_files)
     renames = settings.renames if renames is None else renames
-    live = take_snapshot(url)
-    target = shadow_snapshot(files, url)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        live_job = pool.submit(take_snapshot, url)
+        target_job = pool.submit(shadow_snapshot, files, url)
+        live, target = live_job.result(), target_job.result()
     plan = diff_snapshots(
         live, target, renames=renames,
         managed_partition_pattern=settings.managed_partition_pattern,

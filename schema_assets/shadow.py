@@ -9,16 +9,20 @@ Shadows of the same files with an older hash are dropped.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
+import pickle
 import secrets
 import time
 from collections.abc import Iterator, Sequence
+from functools import cache
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
 from schema_assets.catalog import Snapshot, take_snapshot
+from schema_assets.config import Settings
 from schema_assets.database import (
     connect,
     create_database,
@@ -118,14 +122,76 @@ def _load(server: str, name: str, label: str, statements, chunk_size: int) -> No
     )  # fmt: skip
 
 
+@cache
+def _code_version() -> str:
+    """Changes whenever the catalog queries or the snapshot model change (cache invalidation)."""
+    from schema_assets import catalog
+
+    digest = hashlib.sha256()
+    root = Path(catalog.__file__).parent
+    for path in sorted([*root.glob("*.py"), *root.glob("queries/*.sql")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _cache_file(server: str, name: str) -> Path | None:
+    """Where the shadow's snapshot is kept between processes; None if the db is gone."""
+    with connect(server, autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT oid, current_setting('server_version_num') FROM pg_database WHERE datname = %s",
+            (name,),
+        ).fetchone()
+    if row is None:
+        return None
+    root = Settings.from_env().project_root / ".schema_assets" / "shadow-cache"
+    return root / f"{name}-{row[0]}-{row[1]}-{_code_version()}.pickle"
+
+
+def _read_cached(path: Path | None) -> Snapshot | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        # Written by this tool into the project's own .schema_assets directory.
+        snap = pickle.loads(path.read_bytes())  # noqa: S301
+    except Exception:  # stale or truncated: rebuild it
+        log.debug("ignoring unreadable shadow cache %s", path)
+        return None
+    return snap if isinstance(snap, Snapshot) else None
+
+
+def _write_cached(path: Path | None, snap: Snapshot) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(path.name.split("-")[0] + "-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(f".{secrets.token_hex(3)}.tmp")
+        tmp.write_bytes(pickle.dumps(snap, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)  # atomic: readers never see half a file
+    except OSError as exc:  # a read-only checkout still plans, just slower
+        log.debug("could not write shadow cache %s: %s", path, exc)
+
+
 def shadow_snapshot(
     files: Sequence[Path], server_url: str | None = None, *, chunk_size: int = 200
 ) -> Snapshot:
-    """Snapshot of the schema the files describe (cached by content hash, also in-process)."""
+    """Snapshot of the schema the files describe.
+
+    Cached three ways, all keyed by the files' content hash: the shadow database itself, the
+    snapshot in this process, and the snapshot on disk (valid for that shadow database, server
+    version and catalog code), so a new `plan` process only has to snapshot the live side.
+    """
     server, name = ensure_shadow(files, server_url, chunk_size=chunk_size)
     memo_key = (server, name)
     if memo_key not in _MEMO:
-        _MEMO[memo_key] = take_snapshot(with_database(server, name))
+        cache_file = _cache_file(server, name)
+        snap = _read_cached(cache_file)
+        if snap is None:
+            snap = take_snapshot(with_database(server, name))
+            _write_cached(cache_file, snap)
+        _MEMO[memo_key] = snap
     return _MEMO[memo_key]
 
 

@@ -8,11 +8,13 @@ import json
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from schema_assets.catalog.model import (
@@ -85,23 +87,59 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: How the queries split over two connections when snapshotting by URL (about equal cost).
+PARALLEL_GROUPS = (
+    ("indexes", "tables", "sequences", "schemas", "extensions", "enums", "domains"),
+    ("columns", "constraints", "views", "functions", "triggers", "policies", "dependencies"),
+)
+
+_PIN_SETTINGS = (
+    "SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, MDY', true),"
+    " set_config('IntervalStyle', 'postgres', true), set_config('search_path', '', true)"
+)
+
+
 def take_snapshot(
     conn_or_url: psycopg.Connection | str, excluded_schemas: tuple[str, ...] = EXCLUDED_SCHEMAS
 ) -> Snapshot:
-    """Snapshot the database behind a URL or an open connection (read-only, one transaction)."""
-    with _gc_paused():
-        if isinstance(conn_or_url, str):
-            from schema_assets.database import connect
+    """Snapshot the database behind a URL or an open connection (read-only, one transaction).
 
-            with connect(conn_or_url) as conn:
-                return _take_snapshot(conn, excluded_schemas)
-        return _take_snapshot(conn_or_url, excluded_schemas)
-
-
-def _take_snapshot(conn: psycopg.Connection, excluded_schemas: tuple[str, ...]) -> Snapshot:
+    With a URL the queries run on two connections sharing one exported snapshot: the
+    deparsers are server-bound, so this halves the wait on a multi-core server while the
+    result stays one consistent view of the catalog.
+    """
     started = time.perf_counter()
     params = {"excluded": list(excluded_schemas)}
+    with _gc_paused():
+        if isinstance(conn_or_url, str):
+            rows, version = _fetch_parallel(conn_or_url, params)
+        else:
+            rows, version = _fetch_on(conn_or_url, KINDS, params)
+        snap = _build(rows, version)
+    log.debug(
+        "snapshot: %d tables, %d indexes, %d constraints in %.0f ms",
+        len(snap.tables), len(snap.indexes), len(snap.constraints),
+        (time.perf_counter() - started) * 1000,
+    )  # fmt: skip
+    return snap
+
+
+def _run_queries(
+    cur: psycopg.Cursor, kinds: tuple[str, ...], params: dict[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
+    # Deparsed defaults and partition bounds depend on these: pin them (transaction-local).
+    cur.execute(_PIN_SETTINGS)
     rows: dict[str, list[dict[str, Any]]] = {}
+    for kind in kinds:
+        cur.execute(query_text(kind), params)
+        rows[kind] = cur.fetchall()
+    return rows
+
+
+def _fetch_on(
+    conn: psycopg.Connection, kinds: tuple[str, ...], params: dict[str, Any]
+) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """All queries on the caller's connection (inside its transaction if it has one)."""
     own_transaction = (
         not conn.autocommit and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     )
@@ -109,18 +147,41 @@ def _take_snapshot(conn: psycopg.Connection, excluded_schemas: tuple[str, ...]) 
     with scope, conn.cursor(row_factory=dict_row) as cur:
         if own_transaction:  # one consistent view of the catalog across all queries
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        # Deparsed defaults and partition bounds depend on these: pin them (transaction-local).
-        cur.execute(
-            "SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, MDY', true),"
-            " set_config('IntervalStyle', 'postgres', true), set_config('search_path', '', true)"
-        )
-        for kind in KINDS:
-            cur.execute(query_text(kind), params)
-            rows[kind] = cur.fetchall()
-        version = conn.info.server_version
+        rows = _run_queries(cur, kinds, params)
     if own_transaction:
         conn.rollback()
+    return rows, conn.info.server_version
 
+
+def _fetch_imported(url: str, token: str, kinds: tuple[str, ...], params: dict[str, Any]):
+    from schema_assets.database import connect
+
+    with connect(url) as conn, conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cur.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(token)))
+        rows = _run_queries(cur, kinds, params)
+        conn.rollback()
+    return rows
+
+
+def _fetch_parallel(
+    url: str, params: dict[str, Any]
+) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    from schema_assets.database import connect
+
+    with connect(url) as conn, conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cur.execute("SELECT pg_export_snapshot() AS token")
+        token = cur.fetchone()["token"]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            other = pool.submit(_fetch_imported, url, token, PARALLEL_GROUPS[1], params)
+            rows = _run_queries(cur, PARALLEL_GROUPS[0], params)
+            rows.update(other.result())  # the exporting transaction stays open until here
+        conn.rollback()
+        return rows, conn.info.server_version
+
+
+def _build(rows: dict[str, list[dict[str, Any]]], version: int) -> Snapshot:
     columns: dict[tuple[str, str], list[Column]] = {}
     for r in rows["columns"]:
         columns.setdefault((r["schema"], r["relation"]), []).append(_column(r))
@@ -292,9 +353,4 @@ def _take_snapshot(conn: psycopg.Connection, excluded_schemas: tuple[str, ...]) 
         ),
         server_version=version,
     )
-    log.debug(
-        "snapshot: %d tables, %d indexes, %d constraints in %.0f ms",
-        len(snap.tables), len(snap.indexes), len(snap.constraints),
-        (time.perf_counter() - started) * 1000,
-    )  # fmt: skip
     return snap

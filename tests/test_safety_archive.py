@@ -222,3 +222,63 @@ def test_narrowed_column_is_archived_and_restore_refuses_the_narrow_type(empty_d
     execute(empty_db, "ALTER TABLE raw.trades ALTER COLUMN price TYPE numeric(18, 6)")
     restore(empty_db, "r6__raw__trades__price")
     assert column_checksum(empty_db, "price") == before
+
+
+ENUM_DDL = """
+CREATE SCHEMA ml;
+CREATE TYPE ml.run_status AS ENUM ('queued', 'running', 'done');
+CREATE TABLE ml.runs (
+    run_id bigint PRIMARY KEY,
+    status ml.run_status NOT NULL,
+    statuses ml.run_status[]
+);
+"""
+ENUM_ROWS = """
+INSERT INTO ml.runs
+SELECT i, (ARRAY['queued','running','done']::ml.run_status[])[1 + i % 3],
+       ARRAY['queued', 'done']::ml.run_status[]
+FROM generate_series(1, 300) AS i;
+"""
+
+
+def test_archive_of_enum_columns_does_not_block_dropping_the_enum(empty_db):
+    execute(empty_db, ENUM_DDL + ENUM_ROWS)
+    before = table_fingerprint(empty_db)["ml.runs"]
+    step = drop_table_step("ml", "runs")
+
+    # The plan drops the table, then its enum type: the archive must not depend on the type.
+    execute(empty_db, ";\n".join((*archive_statements(step, "r9"), *step.up)))
+    execute(empty_db, "DROP TYPE ml.run_status")
+
+    # Structure back (e.g. a downgrade), then the data from the archive, enum values intact.
+    execute(empty_db, ENUM_DDL.replace("CREATE SCHEMA ml;", ""))
+    result = restore(empty_db, "r9__ml__runs")
+    assert result.rows == 300
+    assert table_fingerprint(empty_db)["ml.runs"] == before
+
+
+def test_dropped_enum_column_is_restored_by_key_with_its_type(empty_db):
+    execute(empty_db, ENUM_DDL + ENUM_ROWS)
+    before = query(empty_db, "SELECT run_id, status FROM ml.runs ORDER BY run_id")
+    step = Step(
+        kind="column",
+        action="drop",
+        object="ml.runs.status",
+        up=('ALTER TABLE "ml"."runs" DROP COLUMN "status"',),
+        hazards=(DELETES_DATA,),
+        archive={"table": ["ml", "runs"], "columns": ["status"], "key": ["run_id"]},
+    )
+    execute(empty_db, ";\n".join((*archive_statements(step, "r10"), *step.up)))
+    execute(empty_db, "ALTER TABLE ml.runs ADD COLUMN status ml.run_status")
+
+    restore(empty_db, "r10__ml__runs__status")
+
+    assert query(empty_db, "SELECT run_id, status FROM ml.runs ORDER BY run_id") == before
+    assert (
+        scalar(
+            empty_db,
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+            "WHERE attrelid = 'ml.runs'::regclass AND attname = 'status'",
+        )
+        == "ml.run_status"
+    )

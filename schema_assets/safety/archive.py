@@ -144,7 +144,30 @@ def archive_statements(step: Step, revision: str) -> tuple[str, ...]:
         key=_text_array(key),
         index_name=sql.Identifier(INDEX_TABLE),
     )
-    return (*index_ddl(), create.as_string(None), copy.as_string(None))
+    return (
+        *index_ddl(),
+        create.as_string(None),
+        _detach_user_types(target).as_string(None),
+        copy.as_string(None),
+    )
+
+
+def _detach_user_types(target: sql.Identifier) -> sql.Composed:
+    """Archive columns of user-defined types (enums, domains, composites) as text.
+
+    Otherwise the archive would depend on the type, and a plan that drops a table and then
+    its enum would fail on its own archive. Restore casts the text back to the live type.
+    """
+    body = sql.SQL(
+        "DECLARE r record; BEGIN\n"
+        "  FOR r IN SELECT a.attname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid\n"
+        "    WHERE a.attrelid = {target}::regclass AND a.attnum > 0 AND NOT a.attisdropped\n"
+        "      AND t.typnamespace <> 'pg_catalog'::regnamespace LOOP\n"
+        "    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE text USING %I::text',\n"
+        "                   {target}::regclass, r.attname, r.attname);\n"
+        "  END LOOP;\nEND"
+    ).format(target=sql.Literal(target.as_string(None)))
+    return sql.SQL("DO {}").format(sql.Literal(body.as_string(None)))
 
 
 def plan_archive_statements(steps: Sequence[Step], revision: str) -> dict[int, tuple[str, ...]]:
@@ -249,20 +272,23 @@ class RestoreResult:
         return f"restored {what} from {self.archive.name}"
 
 
-def _columns(conn: psycopg.Connection, schema: str, table: str) -> dict[str, tuple[str, bool]]:
-    """name -> (type, is generated) for the live columns of a table; {} when it is missing."""
+def _columns(conn: psycopg.Connection, schema: str, table: str) -> dict[str, tuple]:
+    """name -> (type, is generated, is user-defined type) for a table's live columns; {} when
+    it is missing."""
     rows = conn.execute(
         """
-        SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attgenerated <> ''
+        SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attgenerated <> '',
+               t.typnamespace <> 'pg_catalog'::regnamespace
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_type t ON t.oid = a.atttypid
         WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY a.attnum
         """,
         (schema, table),
     ).fetchall()
-    return {r[0]: (r[1], bool(r[2])) for r in rows}
+    return {r[0]: (r[1], bool(r[2]), bool(r[3])) for r in rows}
 
 
 def _pick(info: ArchiveInfo, archives: list[ArchiveInfo], at: dt.datetime | None) -> ArchiveInfo:
@@ -308,6 +334,20 @@ def restore(url: str, name: str, *, at: dt.datetime | None = None) -> RestoreRes
     return result
 
 
+def _text_of_user_type(archived: tuple[str, bool], live: tuple[str, bool]) -> bool:
+    """Archived as text because the live column's type is user-defined (see archive time)."""
+    return archived[0] == "text" and len(live) > 2 and bool(live[2])
+
+
+def _value(column: str, archived: tuple[str, bool], live: tuple[str, bool] | None,
+           alias: str | None = None) -> sql.Composable:  # fmt: skip
+    """The archived column as an expression of the live column's type."""
+    ref = sql.Identifier(alias, column) if alias else sql.Identifier(column)
+    if live is not None and live[0] != archived[0] and _text_of_user_type(archived, live):
+        return sql.SQL("{}::{}").format(ref, sql.SQL(live[0]))  # type text from format_type
+    return ref
+
+
 def _batch_filter(info: ArchiveInfo) -> sql.Composed:
     return sql.SQL("{} = {}").format(sql.Identifier(BATCH_COLUMN), sql.Literal(info.created_at))
 
@@ -323,7 +363,7 @@ def _check_types(
     differing = [
         f"{c} is {live[c][0]}, archived as {archive_cols[c][0]}"
         for c in names
-        if live[c][0] != archive_cols[c][0]
+        if live[c][0] != archive_cols[c][0] and not _text_of_user_type(archive_cols[c], live[c])
     ]
     if differing:
         raise BadInputError(
@@ -358,11 +398,12 @@ def _restore_table(
     _check_types(info, archive_cols, live, list(archive_cols))
     insertable = [c for c in archive_cols if not live[c][1]]
     cols = sql.SQL(", ").join(sql.Identifier(c) for c in insertable)
+    values = sql.SQL(", ").join(_value(c, archive_cols[c], live[c]) for c in insertable)
     cur = conn.execute(
         sql.SQL(
             "INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE SELECT {} FROM {} WHERE {} "
             "ON CONFLICT DO NOTHING"
-        ).format(target, cols, cols, archive, _batch_filter(info))
+        ).format(target, cols, values, archive, _batch_filter(info))
     )
     return RestoreResult(info, rows=cur.rowcount, skipped_rows=info.row_count - cur.rowcount)
 
@@ -394,13 +435,15 @@ def _restore_columns(
                 )
             )
             added.append(col)
+    live = _columns(conn, schema, table)  # again: columns may have been added above
     assignments = sql.SQL(", ").join(
-        sql.SQL("{} = a.{}").format(sql.Identifier(c), sql.Identifier(c))
+        sql.SQL("{} = {}").format(sql.Identifier(c), _value(c, archive_cols[c], live[c], "a"))
         for c in columns
         if c not in info.key
     )
     match = sql.SQL(" AND ").join(
-        sql.SQL("t.{} = a.{}").format(sql.Identifier(k), sql.Identifier(k)) for k in info.key
+        sql.SQL("t.{} = {}").format(sql.Identifier(k), _value(k, archive_cols[k], live[k], "a"))
+        for k in info.key
     )
     cur = conn.execute(
         sql.SQL("UPDATE {} AS t SET {} FROM {} AS a WHERE {} AND a.{}").format(

@@ -20,6 +20,24 @@ def test_added_column_is_a_reversible_add_column(pg_server: str) -> None:
     assert step.down == ("ALTER TABLE public.t DROP COLUMN n",)
 
 
+def test_added_column_with_volatile_default_flags_a_rewrite(pg_server: str) -> None:
+    plan = assert_roundtrip(
+        pg_server, "CREATE TABLE t (id int)", "CREATE TABLE t (id int, r float8 DEFAULT random())"
+    )
+    (step,) = plan.steps
+    assert REWRITES_TABLE in step.hazards
+
+
+def test_added_column_with_stable_default_needs_no_rewrite(pg_server: str) -> None:
+    plan = assert_roundtrip(
+        pg_server,
+        "CREATE TABLE t (id int)",
+        "CREATE TABLE t (id int, at timestamptz NOT NULL DEFAULT now())",
+    )
+    (step,) = plan.steps
+    assert REWRITES_TABLE not in step.hazards
+
+
 def test_dropped_column_names_columns_and_primary_key_to_archive(pg_server: str) -> None:
     plan = assert_roundtrip(
         pg_server, BASE.format(col="note text"), "CREATE TABLE t (id int PRIMARY KEY)"

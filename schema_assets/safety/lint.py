@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -66,10 +67,26 @@ def squawk_binary() -> Path | None:
     return beside if beside.is_file() else None
 
 
-def _file_text(step: Step, lock_timeout: str) -> tuple[str, list[int]]:
+_QNAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)\.(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
+_CREATED_TABLE = re.compile(r"^\s*CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(" + _QNAME + ")", re.I)
+_MENTION = re.compile(_QNAME)
+
+
+def _created_tables(step: Step) -> list[str]:
+    return [m.group(1) for stmt in step.up if (m := _CREATED_TABLE.match(stmt))]
+
+
+def _prelude(step: Step, created: set[str]) -> list[str]:
+    """Declares the tables this plan created earlier that the step touches: squawk then knows,
+    as it does within one file, that nobody else can be locked out of them."""
+    seen = {m.group(0) for stmt in step.up for m in _MENTION.finditer(stmt)}
+    return [f"CREATE TABLE {name} ();" for name in sorted(seen & created)]
+
+
+def _file_text(step: Step, lock_timeout: str, prelude: Sequence[str] = ()) -> tuple[str, list[int]]:
     """SQL of one step and the first line (0-based) of each of its statements."""
     header = sql.SQL("SET lock_timeout = {};").format(sql.Literal(lock_timeout)).as_string(None)
-    lines = [header]
+    lines = [header, *prelude]
     starts: list[int] = []
     for stmt in step.up:
         starts.append(len(lines))
@@ -122,10 +139,12 @@ def lint_plan(plan: Plan, settings: Settings | None = None, *, binary: Path | No
     with tempfile.TemporaryDirectory(prefix="sa_lint_") as tmp:
         by_file: dict[str, tuple[int, Step, list[int]]] = {}
         groups: dict[bool, list[Path]] = {True: [], False: []}
+        created: set[str] = set()
         for number, step in enumerate(plan.steps, 1):
             if not step.up:
                 continue
-            text, starts = _file_text(step, settings.lock_timeout)
+            text, starts = _file_text(step, settings.lock_timeout, _prelude(step, created))
+            created.update(_created_tables(step))
             path = Path(tmp) / f"step_{number:05d}.sql"
             path.write_text(text, encoding="utf-8")
             by_file[str(path)] = (number, step, starts)
@@ -142,6 +161,8 @@ def lint_plan(plan: Plan, settings: Settings | None = None, *, binary: Path | No
             return dataclasses.replace(plan, lint=(), warnings=(*plan.warnings, message))
     for item in raw:
         number, step, starts = by_file.get(item.get("file", ""), (None, None, []))
+        if starts and int(item.get("line") or 0) < starts[0]:
+            continue  # about the header or the prelude, not the step
         rule = item.get("rule_name") or "unknown"
         finding: dict[str, Any] = {
             "rule": rule,

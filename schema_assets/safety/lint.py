@@ -68,7 +68,9 @@ def squawk_binary() -> Path | None:
 
 
 _QNAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)\.(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
-_CREATED_TABLE = re.compile(r"^\s*CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(" + _QNAME + ")", re.I)
+_CREATED_TABLE = re.compile(
+    r"^\s*CREATE\s+(?:UNLOGGED\s+TABLE|TABLE|MATERIALIZED\s+VIEW)\s+(" + _QNAME + ")", re.I
+)
 _MENTION = re.compile(_QNAME)
 
 
@@ -143,8 +145,10 @@ def lint_plan(plan: Plan, settings: Settings | None = None, *, binary: Path | No
         for number, step in enumerate(plan.steps, 1):
             if not step.up:
                 continue
-            text, starts = _file_text(step, settings.lock_timeout, _prelude(step, created))
+            # squawk tracks tables created in the same file but not materialized views, so
+            # the step's own creations are declared too.
             created.update(_created_tables(step))
+            text, starts = _file_text(step, settings.lock_timeout, _prelude(step, created))
             path = Path(tmp) / f"step_{number:05d}.sql"
             path.write_text(text, encoding="utf-8")
             by_file[str(path)] = (number, step, starts)

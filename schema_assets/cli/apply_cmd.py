@@ -138,8 +138,19 @@ def rollback(to: str | None, steps: int, revert_irreversible: bool, backend: str
     )
     if not undone:
         click.echo("nothing to roll back")
+    settings = _settings(backend)
     for version in undone:
         click.echo(f"rolled back {version}")
+        kept = sorted((settings.migrations_dir / "versions").glob(f"{version}*.py"))
+        if kept:
+            click.echo(
+                f"  its revision file {kept[0].name} is kept (as Alembic does): an Alembic "
+                "`apply` upgrades to it again; delete it if the schema files no longer want it"
+            )
+
+
+#: Steps listed per migration in the text status (a baseline has hundreds).
+STATUS_STEPS = 8
 
 
 def _status_text(data: dict) -> str:
@@ -173,8 +184,16 @@ def _status_text(data: dict) -> str:
             f"  {row['version']}  {row['backend']:<7} {state:<11} {row['duration_ms'] or 0} ms"
             f"  {row['applied_at'][:19]}  {row['description']}"
         )
-        for step in row["steps"]:
+        steps = row["steps"] or []
+        for step in steps[:STATUS_STEPS]:
             lines.append(f"      {step.get('duration_ms') or 0:>7} ms  {step.get('object')}")
+        if len(steps) > STATUS_STEPS:
+            slowest = max(steps, key=lambda st: st.get("duration_ms") or 0)
+            lines.append(
+                f"      ... {len(steps) - STATUS_STEPS} more steps (slowest: "
+                f"{slowest.get('object')}, {slowest.get('duration_ms') or 0} ms; "
+                "--format json lists all)"
+            )
     return "\n".join(lines)
 
 

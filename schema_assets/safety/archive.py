@@ -20,6 +20,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from schema_assets.diff.sqltext import ident, qualified
 from schema_assets.errors import ApplyError, BadInputError
 from schema_assets.plan import Step
 
@@ -29,18 +30,6 @@ ARCHIVE_SCHEMA = "schema_assets_archive"
 INDEX_TABLE = "archives"
 BATCH_COLUMN = "schema_assets_archived_at"
 MAX_IDENTIFIER_BYTES = 63  # NAMEDATALEN - 1
-
-
-# --------------------------------------------------------------------------- quoting
-
-
-def quote_ident(name: str) -> str:
-    """Always-quoted identifier, valid without a connection (the SQL goes into files)."""
-    return sql.Identifier(name).as_string(None)
-
-
-def _qualified(schema: str, name: str) -> str:
-    return f"{quote_ident(schema)}.{quote_ident(name)}"
 
 
 def _text_array(values: Sequence[str] | None) -> sql.Composable:
@@ -83,9 +72,9 @@ def _archive_spec(step: Step) -> tuple[str, str, list[str] | None, list[str]] | 
 
 def index_ddl() -> tuple[str, ...]:
     """Schema + index table, idempotent: safe in every revision that archives."""
-    index = _qualified(ARCHIVE_SCHEMA, INDEX_TABLE)
+    index = qualified(ARCHIVE_SCHEMA, INDEX_TABLE)
     return (
-        f"CREATE SCHEMA IF NOT EXISTS {quote_ident(ARCHIVE_SCHEMA)}",
+        f"CREATE SCHEMA IF NOT EXISTS {ident(ARCHIVE_SCHEMA)}",
         f"CREATE TABLE IF NOT EXISTS {index} (\n"
         "    archive_name text NOT NULL,\n"
         "    revision text NOT NULL,\n"
@@ -210,7 +199,7 @@ class ArchiveInfo:
 def _index_exists(conn: psycopg.Connection) -> bool:
     row = conn.execute(
         "SELECT to_regclass(%s) IS NOT NULL",
-        (_qualified(ARCHIVE_SCHEMA, INDEX_TABLE),),
+        (qualified(ARCHIVE_SCHEMA, INDEX_TABLE),),
     ).fetchone()
     return bool(row and row[0])
 

@@ -204,20 +204,13 @@ def apply_migration(
     started = time.perf_counter()
 
     def finish(results: list[StepResult]) -> None:
-        history.record(
+        _record(
             conn,
-            version=migration.revision,
-            description=migration.message,
-            checksum=migration.checksum,
-            up_sql=migration.up_sql,
-            down_sql=migration.down_sql,
-            backend="direct",
+            migration,
+            started,
             success=True,
-            duration_ms=round((time.perf_counter() - started) * 1000),
             steps=[r.to_dict() for r in results],
             snapshot=take_snapshot(conn).to_dict() if snapshot else None,
-            target_fingerprint=migration.target_fingerprint,
-            migration=migration.to_dict(),
         )
         history.clear_steps(conn, migration.revision)
 
@@ -228,25 +221,29 @@ def apply_migration(
         raise
 
 
+def _record(conn: psycopg.Connection, migration: Migration, started: float, **outcome) -> None:
+    """One `schema_version` row for this migration; `outcome` says how it ended."""
+    history.record(
+        conn,
+        version=migration.revision,
+        description=migration.message,
+        checksum=migration.checksum,
+        up_sql=migration.up_sql,
+        down_sql=migration.down_sql,
+        backend="direct",
+        duration_ms=round((time.perf_counter() - started) * 1000),
+        target_fingerprint=migration.target_fingerprint,
+        migration=migration.to_dict(),
+        **outcome,
+    )
+
+
 def _record_failure(
     conn: psycopg.Connection, migration: Migration, started: float, error: str
 ) -> None:
     try:
         with conn.transaction():
-            history.record(
-                conn,
-                version=migration.revision,
-                description=migration.message,
-                checksum=migration.checksum,
-                up_sql=migration.up_sql,
-                down_sql=migration.down_sql,
-                backend="direct",
-                success=False,
-                duration_ms=round((time.perf_counter() - started) * 1000),
-                target_fingerprint=migration.target_fingerprint,
-                migration=migration.to_dict(),
-                error=error,
-            )
+            _record(conn, migration, started, success=False, error=error)
     except psycopg.Error:  # pragma: no cover - the failure itself is what matters
         log.exception("could not record the failed migration %s", migration.revision)
 

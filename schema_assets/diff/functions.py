@@ -77,31 +77,23 @@ def compare_functions(ctx: Context) -> list[Change]:
     fresh = fresh_functions(ctx)
     dst_sigs = {function_signature(f) for f in dst.values()}
     for key, f in sorted(src.items()):
-        if key in ctx.recreated_functions:
-            out.append(
-                Change(
-                    f.kind == "p" and "procedure" or "function",
-                    "drop",
-                    display(f.schema, f.name),
-                    (drop_function_sql(f),),
-                    tuple(create_function_sql(f)),
-                    phases.DROP_FUNCTION_FOR_RECREATE,
-                    lock=NO_LOCK,
-                    notes=("result type or argument names change: dropped and created again",),
-                )  # fmt: skip
-            )
-        elif key not in dst and function_signature(f) not in dst_sigs:
-            out.append(
-                Change(
-                    f.kind == "p" and "procedure" or "function",
-                    "drop",
-                    display(f.schema, f.name),
-                    (drop_function_sql(f),),
-                    tuple(create_function_sql(f)),
-                    phases.DROP_FUNCTION,
-                    lock=NO_LOCK,
-                )  # fmt: skip
-            )
+        recreated = key in ctx.recreated_functions
+        if not recreated and (key in dst or function_signature(f) in dst_sigs):
+            continue
+        out.append(
+            Change(
+                f.kind == "p" and "procedure" or "function",
+                "drop",
+                display(f.schema, f.name),
+                (drop_function_sql(f),),
+                tuple(create_function_sql(f)),
+                phases.DROP_FUNCTION_FOR_RECREATE if recreated else phases.DROP_FUNCTION,
+                lock=NO_LOCK,
+                notes=("result type or argument names change: dropped and created again",)
+                if recreated
+                else (),
+            )  # fmt: skip
+        )
     for key, f in sorted(dst.items()):
         kind = "procedure" if f.kind == "p" else "function"
         if key in fresh:

@@ -67,6 +67,8 @@ class Settings:
     lock_timeout: str = "5s"
     dagster_home: Path | None = None
     alert_webhook: str | None = None
+    #: Server for shadow databases (SCHEMA_ASSETS_SHADOW_URL); None: the warehouse's server.
+    shadow_url: str | None = None
     schema_files: tuple[Path, ...] = SCHEMA_FILES
     tool: dict[str, Any] = field(default_factory=dict)
 
@@ -81,6 +83,11 @@ class Settings:
     @property
     def alembic_ini(self) -> Path:
         return self.project_root / "alembic.ini"
+
+    def shadow_server(self, warehouse_url: str) -> str:
+        """Where desired-state shadows are built: SCHEMA_ASSETS_SHADOW_URL, else the warehouse's
+        own server (same PostgreSQL version and extensions; see docs/SAFETY.md)."""
+        return self.shadow_url or warehouse_url
 
     @property
     def renames(self) -> dict[str, str]:
@@ -111,6 +118,7 @@ class Settings:
             lock_timeout=env.get("SCHEMA_ASSETS_LOCK_TIMEOUT") or "5s",
             dagster_home=Path(home) if home else None,
             alert_webhook=env.get("SCHEMA_ASSETS_ALERT_WEBHOOK") or None,
+            shadow_url=env.get("SCHEMA_ASSETS_SHADOW_URL") or None,
             schema_files=_schema_files(env.get("SCHEMA_ASSETS_SCHEMA_FILES")),
             tool=_pyproject_tool_config(root),
         )

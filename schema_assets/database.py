@@ -9,18 +9,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import secrets
 import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
 
 from schema_assets.config import Settings
+from schema_assets.conninfo import ConnInfo, mask_secrets, mask_url
+from schema_assets.conninfo import parse as parse_conninfo
 from schema_assets.errors import BadInputError, DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
@@ -31,49 +31,64 @@ APPLICATION_NAME = "schema-assets"
 
 
 # --------------------------------------------------------------------------- URLs
+# Parsing and masking live in `schema_assets.conninfo`; these keep the names callers use.
+
+#: Every session we open reads literals the standard way, whatever the server or database
+#: default says (render.sql.literal is safe either way; this is the second belt).
+SESSION_OPTIONS = "-c standard_conforming_strings=on"
 
 
-def mask_url(url: str) -> str:
-    """The URL with any password replaced by `***`: safe for logs, plans and metadata."""
-    masked = re.sub(r"(://[^:/@?#]*:)([^@/?#]+)(@)", r"\1***\3", url)
-    return re.sub(r"(?i)(password=)([^&\s]*)", r"\1***", masked)
+def _parse(url: str) -> ConnInfo:
+    try:
+        return parse_conninfo(url)
+    except BadInputError:
+        raise
+    except Exception as exc:  # pragma: no cover - the parser accepts any URI
+        raise BadInputError(f"not a PostgreSQL connection string: {mask_url(url)}") from exc
 
 
-def mask_secrets(text: str) -> str:
-    """Mask every postgres URL found inside a free-form message."""
-    return re.sub(r"postgres(?:ql)?(?:\+\w+)?://\S+", lambda m: mask_url(m.group(0)), text)
-
-
-def _split(url: str):
-    parts = urlsplit(url)
-    if parts.scheme.split("+")[0] not in ("postgresql", "postgres"):
-        raise BadInputError(f"not a PostgreSQL URL: {mask_url(url)}")
-    return parts
+def _session(info: ConnInfo) -> ConnInfo:
+    options = info.get("options")
+    return info.replace(options=f"{options} {SESSION_OPTIONS}" if options else SESSION_OPTIONS)
 
 
 def database_name(url: str) -> str:
-    parts = _split(url)
-    query = dict(parse_qsl(parts.query))
-    return query.get("dbname") or parts.path.lstrip("/") or "postgres"
+    return _parse(url).dbname
 
 
 def with_database(url: str, dbname: str) -> str:
-    """Same server and credentials, another database."""
-    parts = _split(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "dbname"]
-    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, urlencode(query, safe="/"), ""))
+    """Same server and credentials, another database (a canonical, percent-encoded URI)."""
+    return _parse(url).replace(dbname=dbname).to_uri()
 
 
 def sqlalchemy_url(url: str) -> str:
-    """The URL with the psycopg 3 driver named, for SQLAlchemy and Alembic."""
-    parts = _split(url)
-    return urlunsplit(("postgresql+psycopg", *parts[1:]))
+    """The URL for SQLAlchemy and Alembic (psycopg 3 driver, same session options)."""
+    from sqlalchemy.engine import URL
+
+    params = dict(_session(_parse(url)).params)
+    user = params.pop("user", None)
+    password = params.pop("password", None) if user is not None else None
+    return URL.create(
+        "postgresql+psycopg",
+        username=user,
+        password=password,
+        database=params.pop("dbname", None),
+        query=params,
+    ).render_as_string(hide_password=False)
 
 
 def libpq_url(url: str) -> str:
-    """Strip a SQLAlchemy driver suffix so psycopg/libpq accepts the URL."""
-    parts = _split(url)
-    return urlunsplit(("postgresql", *parts[1:]))
+    """A canonical `postgresql://` URI (SQLAlchemy driver suffix dropped, specials encoded)."""
+    return _parse(url).to_uri()
+
+
+def libpq_conninfo(url: str, *, with_password: bool = True) -> str:
+    """`key=value` conninfo for libpq and client programs (pg_dump: pass the password by env)."""
+    return _session(_parse(url)).to_libpq(with_password=with_password)
+
+
+def password_of(url: str) -> str | None:
+    return _parse(url).password
 
 
 # --------------------------------------------------------------------------- embedded server
@@ -145,7 +160,7 @@ def connect(url: str, *, autocommit: bool = False, **kwargs) -> psycopg.Connecti
     """A psycopg connection; errors name the (masked) URL instead of leaking it."""
     try:
         return psycopg.connect(
-            libpq_url(url),
+            libpq_conninfo(url),
             autocommit=autocommit,
             application_name=kwargs.pop("application_name", APPLICATION_NAME),
             **kwargs,

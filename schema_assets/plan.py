@@ -10,6 +10,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from schema_assets.render import markdown as md
+from schema_assets.render import sql
+from schema_assets.render.text import visible
+
 # Hazards a reviewer must see. A step carrying DELETES_DATA is "destructive".
 DELETES_DATA = "deletes_data"
 REWRITES_TABLE = "rewrites_table"
@@ -94,68 +98,93 @@ class Plan:
         return hashlib.sha256("\n".join(self.up_sql()).encode()).hexdigest()
 
     def summary(self) -> str:
+        """One line: step count by action and kind (`3 × add column, 2 × comment`)."""
         if self.is_empty:
             return "no changes"
         kinds: dict[str, int] = {}
         for s in self.steps:
-            kinds[f"{s.action} {s.kind}"] = kinds.get(f"{s.action} {s.kind}", 0) + 1
+            label = s.action if s.action == s.kind else f"{s.action} {s.kind}"
+            kinds[label] = kinds.get(label, 0) + 1
         parts = ", ".join(f"{n} × {k}" for k, n in sorted(kinds.items()))
         extra = f"; {len(self.destructive_steps)} destructive" if self.destructive_steps else ""
-        return f"{len(self.steps)} steps ({parts}){extra}"
+        return visible(f"{len(self.steps)} steps ({parts}){extra}")
 
     # ------------------------------------------------------------------ output
-    def to_sql(self) -> str:
+    # Every name in a step (object, notes, warnings, labels) is hostile: it reaches text only
+    # through schema_assets.render (one line per item, control characters escaped).
+
+    @staticmethod
+    def _flags(s: Step) -> str:
+        flags = [s.lock]
+        if not s.transactional:
+            flags.append("non-transactional")
+        flags.extend(s.hazards)
+        return ", ".join(flags)
+
+    def to_sql(self, *, down: bool = False) -> str:
+        """The plan as a SQL script (`down=True`: the down SQL, steps in reverse)."""
         if self.is_empty:
             return "-- no changes: the database already matches the desired state\n"
-        lines = [f"-- plan: {self.source} -> {self.target}", f"-- {self.summary()}"]
-        for w in self.warnings:
-            lines.append(f"-- WARNING: {w}")
-        for i, s in enumerate(self.steps, 1):
-            flags = [s.lock]
-            if not s.transactional:
-                flags.append("non-transactional")
-            flags.extend(s.hazards)
+        lines = [sql.comment(f"plan: {self.source} -> {self.target}"), sql.comment(self.summary())]
+        lines.extend(sql.comment(f"WARNING: {w}") for w in self.warnings)
+        numbered = list(enumerate(self.steps, 1))
+        for i, s in reversed(numbered) if down else numbered:
             lines.append("")
-            lines.append(f"-- step {i}: {s.action} {s.kind} {s.object} [{', '.join(flags)}]")
-            lines.extend(f"-- note: {n}" for n in s.notes)
-            lines.extend(stmt.rstrip().rstrip(";") + ";" for stmt in s.up)
+            lines.append(
+                sql.comment(f"step {i}: {s.action} {s.kind} {s.object} [{self._flags(s)}]")
+            )
+            lines.extend(sql.comment(f"note: {n}") for n in s.notes)
+            if down:
+                if s.down is None:
+                    lines.append(sql.comment(f"irreversible: {s.irreversible_reason or ''}"))
+                    continue
+                statements = s.down
+            else:
+                statements = s.up
+            lines.extend(stmt.rstrip().rstrip(";") + ";" for stmt in statements)
         return "\n".join(lines) + "\n"
 
     def to_markdown(self) -> str:
         if self.is_empty:
             return "**No changes**: the database already matches the desired state.\n"
         out = [
-            f"### Plan: {self.summary()}",
+            f"### Plan: {md.text(self.summary())}",
             "",
-            f"From `{self.source}` to `{self.target}`.",
+            f"From {md.code(self.source)} to {md.code(self.target)}.",
             "",
         ]
-        for w in self.warnings:
-            out.append(f"> **Warning:** {w}")
+        out.extend(f"> **Warning:** {md.text(w)}" for w in self.warnings)
         if self.warnings:
             out.append("")
         out.append("| # | action | object | lock | tx | hazards | reversible |")
         out.append("|---|---|---|---|---|---|---|")
         for i, s in enumerate(self.steps, 1):
-            hazards = ", ".join(s.hazards) or "–"
+            hazards = md.cell(", ".join(s.hazards)) or "–"
             if s.destructive:
                 hazards = f"**{hazards}**"
+            action = s.action if s.action == s.kind else f"{s.action} {s.kind}"
+            reversible = "yes" if s.reversible else "no: " + md.cell(s.irreversible_reason or "")
             out.append(
-                f"| {i} | {s.action} {s.kind} | `{s.object}` | {s.lock} | "
-                f"{'yes' if s.transactional else 'no'} | {hazards} | "
-                f"{'yes' if s.reversible else 'no: ' + (s.irreversible_reason or '')} |"
+                f"| {i} | {md.cell(action)} | {md.code(s.object)} | {md.cell(s.lock)} | "
+                f"{'yes' if s.transactional else 'no'} | {hazards} | {reversible} |"
             )
         out.append("")
-        out.append("<details><summary>SQL</summary>\n\n```sql")
-        out.append(self.to_sql().rstrip())
-        out.append("```\n</details>")
+        out.append("<details><summary>Up SQL</summary>\n")
+        out.append(md.block(self.to_sql().rstrip(), "sql"))
+        out.append("</details>")
+        if self.reversible:
+            out.append("")
+            out.append("<details><summary>Down SQL</summary>\n")
+            out.append(md.block(self.to_sql(down=True).rstrip(), "sql"))
+            out.append("</details>")
         if self.lint:
             out.append("")
             out.append("#### Lint")
             for finding in self.lint:
                 out.append(
-                    f"- `{finding.get('rule', '?')}` ({finding.get('level', 'warning')}): "
-                    f"{finding.get('message', '')}"
+                    f"- {md.code(finding.get('rule', '?'))} "
+                    f"({md.text(finding.get('level', 'warning'))}): "
+                    f"{md.text(finding.get('message', ''))}"
                 )
         return "\n".join(out) + "\n"
 

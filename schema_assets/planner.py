@@ -107,7 +107,7 @@ def plan_database(
     renames = settings.renames if renames is None else renames
     with ThreadPoolExecutor(max_workers=2) as pool:
         live_job = pool.submit(take_snapshot, url)
-        target_job = pool.submit(shadow_snapshot, files, url)
+        target_job = pool.submit(shadow_snapshot, files, settings.shadow_server(url))
         live, target = live_job.result(), target_job.result()
     plan = diff_snapshots(
         live, target, renames=renames,

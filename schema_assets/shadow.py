@@ -32,7 +32,8 @@ from schema_assets.database import (
     with_database,
 )
 from schema_assets.errors import BadInputError
-from schema_assets.sqlfiles import content_hash, execute_statements, load_statements
+from schema_assets.policy import POLICY_VERSION
+from schema_assets.sqlfiles import content_hash, execute_statements, load_desired_state
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,10 @@ _MEMO: dict[tuple[str, str], Snapshot] = {}
 
 
 def shadow_name(files: Sequence[Path | str]) -> str:
-    return PREFIX + content_hash(files)[:16]
+    """Named after the files' content and the statement policy that admitted them: a shadow
+    exists only for a desired state that passed the policy of this version."""
+    digest = hashlib.sha256(f"{content_hash(files)}:{POLICY_VERSION}".encode()).hexdigest()
+    return PREFIX + digest[:16]
 
 
 def _files_label(files: Sequence[Path | str]) -> str:
@@ -83,7 +87,7 @@ def ensure_shadow(files: Sequence[Path | str], server_url: str | None = None, *,
     if name in existing:
         log.debug("shadow %s reused", name)
     else:
-        statements = load_statements(files)  # syntax errors before any database exists
+        statements = load_desired_state(files)  # syntax and policy before any database exists
         _load(server, name, label, statements, chunk_size)
     for other, comment in existing.items():
         if other != name and comment == label:

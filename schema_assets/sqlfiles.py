@@ -87,6 +87,19 @@ def load_statements(files: Iterable[Path | str]) -> list[SqlStatement]:
     return statements
 
 
+def load_desired_state(files: Iterable[Path | str]) -> list[SqlStatement]:
+    """The statements of the desired state, checked against the statement policy first.
+
+    Raises SqlFileError (syntax), StatementPolicyError (a statement that is not a schema
+    object) or EmptyDesiredStateError; nothing has run on any database when it does.
+    """
+    from schema_assets.policy import check_statements
+
+    statements = load_statements(files)
+    check_statements(statements)
+    return statements
+
+
 def content_hash(files: Iterable[Path | str]) -> str:
     """sha256 over the files' names and bytes, in order: the desired state's identity."""
     digest = hashlib.sha256()

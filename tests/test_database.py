@@ -22,7 +22,7 @@ def test_mask_url_hides_password_but_keeps_the_rest() -> None:
     url = "postgresql://trader:s3cr%40t@db.example:5432/warehouse?sslmode=require"
     assert mask_url(url) == "postgresql://trader:***@db.example:5432/warehouse?sslmode=require"
     assert "s3cr" not in mask_secrets(f"could not connect to {url}: timeout")
-    assert mask_url("postgresql://u@h/db?password=pw") == "postgresql://u@h/db?password=***"
+    assert mask_url("postgresql://u@h/db?password=pw") == "postgresql://u:***@h/db"
 
 
 def test_with_database_keeps_socket_host() -> None:

@@ -161,7 +161,11 @@ def adopt_locked(
             _stamp(settings, url, chain[-1].revision)
         log.info("adopted: recorded %d existing revisions as applied", len(chain))
         return AdoptResult(True, plan, backend, stamped=tuple(r.revision for r in chain))
-    target = shadow_snapshot(settings.schema_files, url) if plan.is_empty else live
+    target = (
+        shadow_snapshot(settings.schema_files, settings.shadow_server(url))
+        if plan.is_empty
+        else live
+    )
     revision = new_revision_id(message, [r.version for r in history.rows(conn)])
     migration = baseline_migration(target, revision, message, settings, url, mask_url(url))
     path = None

@@ -20,6 +20,8 @@ from typing import Any
 
 from schema_assets.errors import BadInputError
 from schema_assets.plan import Plan, Step
+from schema_assets.render import python as py
+from schema_assets.render.text import visible
 
 #: Name of the helper revision files call for each step (see `schema_assets.apply.alembic`).
 RUN = "run"
@@ -199,21 +201,14 @@ def new_revision_id(message: str, existing: Iterable[str] = (), now: datetime | 
 # ----------------------------------------------------------------------------- rendering
 
 
-def _literal(sql: str) -> str:
-    """A Python literal for SQL text: a raw triple-quoted string when that is exact."""
-    text = sql.strip()
-    if '"""' not in text and not text.endswith("\\") and "\r" not in text:
-        if "\n" in text or text.endswith('"'):
-            return 'r"""\n' + text + '\n"""'  # surrounding newlines: statements are stripped
-        return 'r"""' + text + '"""'
-    return repr(text)
-
-
 def _render_steps(steps: Sequence[ExecStep], indent: str = "    ") -> list[str]:
+    """One `run(label, *sql)` call per step. Labels and SQL hold names from catalogs and
+    schema files: they appear only as literals made by `render.python.string`, and in comments
+    made by `render.python.comment` (one line, control characters escaped)."""
     lines: list[str] = []
     for step in steps:
-        lines.append(f"{indent}# step {step.number}: {step.label}")
-        args = ", ".join([repr(step.label), *(_literal(s) for s in step.statements)])
+        lines.append(indent + py.comment(f"step {step.number}: {step.label}"))
+        args = ", ".join([py.string(step.label), *(py.string(s.strip()) for s in step.statements)])
         if step.transactional:
             lines.append(f"{indent}{RUN}({args})")
         else:
@@ -234,7 +229,7 @@ def render_revision(
     plan = Plan.from_dict(migration.plan) if migration.plan else None
     summary = plan.to_markdown() if plan else ""
     body: list[str] = [
-        f'"""{_docstring_text(migration.message)}',
+        f'"""{_docstring_text(visible(migration.message))}',
         "",
         f"Revision ID: {migration.revision}",
         f"Revises: {down_revision or ''}",
@@ -248,13 +243,13 @@ def render_revision(
         "",
         f"from schema_assets.apply.alembic import irreversible, {RUN}",
         "",
-        f"revision = {migration.revision!r}",
-        f"down_revision = {down_revision!r}",
+        f"revision = {py.string(migration.revision)}",
+        f"down_revision = {'None' if down_revision is None else py.string(down_revision)}",
         "branch_labels = None",
         "depends_on = None",
         "",
         "#: sha256 of the upgrade SQL, recorded in schema_assets.schema_version when applied.",
-        f"CHECKSUM = {migration.checksum!r}",
+        f"CHECKSUM = {py.string(migration.checksum)}",
         "",
         "",
         "def upgrade() -> None:",
@@ -262,14 +257,18 @@ def render_revision(
     body.extend(_render_steps(migration.up) or ["    pass"])
     body += ["", "", "def downgrade() -> None:"]
     if migration.down is None:
-        body.append(f"    irreversible({migration.revision!r}, {migration.irreversible_reason!r})")
+        reason = migration.irreversible_reason
+        body.append(
+            f"    irreversible({py.string(migration.revision)}, "
+            f"{'None' if reason is None else py.string(reason)})"
+        )
     else:
         body.extend(_render_steps(migration.down) or ["    pass"])
     body += [
         "",
         "",
         "#: The plan this revision was generated from (schema-assets plan JSON).",
-        "PLAN_JSON = " + _literal(json.dumps(migration.plan, indent=1, default=str)),
+        "PLAN_JSON = " + py.string(json.dumps(migration.plan, indent=1, default=str)),
         "",
     ]
     return "\n".join(body)
@@ -373,7 +372,13 @@ def revision_files(versions_dir: Path) -> dict[str, RevisionFile]:
     return out
 
 
+_REVISION_ID = re.compile(r"[A-Za-z0-9_]{1,128}\Z")
+
+
 def write_revision(versions_dir: Path, migration: Migration, down_revision: str | None) -> Path:
+    for rev in (migration.revision, down_revision):
+        if rev is not None and not _REVISION_ID.match(rev):  # it names a file: no path parts
+            raise BadInputError(f"not a valid revision id: {visible(rev)}")
     versions_dir.mkdir(parents=True, exist_ok=True)
     path = versions_dir / f"{migration.revision}.py"
     path.write_text(render_revision(migration, down_revision), encoding="utf-8")

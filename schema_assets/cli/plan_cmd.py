@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from schema_assets.errors import BadInputError, PlanRefusedError
+from schema_assets.render.sql import comment
 
 FORMATS = ("sql", "md", "json")
 
@@ -26,8 +25,9 @@ def parse_renames(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _allowed(flag: bool) -> bool:
-    env = os.environ.get("SCHEMA_ASSETS_ALLOW_DESTRUCTIVE", "")
-    return flag or env.strip().lower() in {"1", "true", "yes", "on"}
+    from schema_assets.config import Settings
+
+    return flag or Settings.from_env().allow_destructive
 
 
 def emit(plan, fmt: str, allow_destructive: bool) -> None:
@@ -38,7 +38,7 @@ def emit(plan, fmt: str, allow_destructive: bool) -> None:
     text = {"sql": plan.to_sql, "md": plan.to_markdown, "json": plan.to_json}[fmt]()
     click.echo(text.rstrip("\n"))
     if fmt == "sql" and plan.lint:
-        click.echo("\n".join(f"-- {line}" for line in format_findings(plan.lint).splitlines()))
+        click.echo("\n".join(comment(line) for line in format_findings(plan.lint).splitlines()))
     if plan.is_empty:
         click.echo("no changes", err=True)
         return
@@ -93,10 +93,12 @@ def diff(
     the password masked. Exit codes: 0 plan printed (also when there are no changes),
     2 bad input, 3 destructive steps not allowed.
     """
+    from schema_assets.config import Settings
     from schema_assets.planner import plan_between
 
     hints = parse_renames(renames)
-    plan = plan_between(list(from_), list(to), renames=hints)
+    settings = Settings.from_env()
+    plan = plan_between(list(from_), list(to), renames=hints, server_url=settings.shadow_url)
     emit(plan, fmt, allow_destructive)
 
 

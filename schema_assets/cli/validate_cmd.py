@@ -34,9 +34,11 @@ def _snapshot(schema_files: tuple[Path, ...]):
         missing = [str(p) for p in schema_files if not p.is_file()]
         if missing:
             raise BadInputError(f"no such schema file: {', '.join(missing)}")
+        from schema_assets.config import Settings
         from schema_assets.shadow import shadow_snapshot
 
-        return shadow_snapshot(list(schema_files), server_url())
+        settings = Settings.from_env()
+        return shadow_snapshot(list(schema_files), settings.shadow_server(server_url(settings)))
     from schema_assets.catalog import take_snapshot
 
     return take_snapshot(server_url())

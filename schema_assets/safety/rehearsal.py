@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
 
@@ -31,7 +30,6 @@ from schema_assets.database import (
     create_database,
     database_name,
     drop_database,
-    libpq_url,
     mask_secrets,
     mask_url,
     scratch_name,
@@ -159,17 +157,14 @@ def _client_binary(name: str) -> str | None:
 
 
 def _libpq_env(url: str) -> tuple[str, dict[str, str]]:
-    """URL without its password + an environment carrying it (never on a command line)."""
-    parts = urlsplit(libpq_url(url))
+    """A conninfo without its password + an environment carrying it (never on a command line)."""
+    from schema_assets.database import libpq_conninfo, password_of
+
     env = dict(os.environ)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, host = netloc.rsplit("@", 1)
-        if ":" in userinfo:
-            user, password = userinfo.split(":", 1)
-            env["PGPASSWORD"] = unquote(password)
-            netloc = f"{user}@{host}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")), env
+    password = password_of(url)
+    if password is not None:
+        env["PGPASSWORD"] = password
+    return libpq_conninfo(url, with_password=False), env
 
 
 def _dump_restore(live_url: str, copy_url: str) -> None:

@@ -22,7 +22,11 @@ _SCHEME = re.compile(r"(?i)(postgres(?:ql)?)(\+[A-Za-z0-9_]+)?://")
 #: What may follow the `@` that ends the userinfo: hosts, then an optional /dbname and ?query.
 #: Neither hosts nor the database name hold an unencoded `@` or `/`, which is how an `@` inside
 #: a password is told from the one that ends it.
-_TAIL = re.compile(r"(?P<hosts>[^@/?]*)(?:/(?P<db>[^@/?]*))?(?:\?(?P<query>.*))?\Z", re.S)
+_TAIL = re.compile(
+    r"(?P<hosts>[^@/?#]*)(?:/(?P<db>[^@/?]*))?"
+    r"(?:\?(?P<query>(?:[^=&@]+=[^&]*)(?:&[^=&@]+=[^&]*)*)?)?\Z",
+    re.S,
+)
 #: `password=...` in a key=value conninfo or a URI query (quoted values with \\ escapes).
 _KV_PASSWORD = re.compile(r"(?i)(\bpassword\s*=\s*)('(?:\\.|[^'\\])*'|[^\s&]*)")
 _URI_IN_TEXT = re.compile(r"(?i)postgres(?:ql)?(?:\+[A-Za-z0-9_]+)?://\S*")

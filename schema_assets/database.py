@@ -165,7 +165,7 @@ def connect(url: str, *, autocommit: bool = False, **kwargs) -> psycopg.Connecti
             application_name=kwargs.pop("application_name", APPLICATION_NAME),
             **kwargs,
         )
-    except psycopg.OperationalError as exc:
+    except psycopg.Error as exc:
         raise DatabaseUnavailableError(
             f"cannot connect to {mask_url(url)}: {mask_secrets(str(exc)).strip()}"
         ) from exc

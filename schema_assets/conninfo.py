@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from schema_assets.errors import BadInputError
+from schema_assets.render.text import visible
 
 _SCHEME = re.compile(r"(?i)(postgres(?:ql)?)(\+[A-Za-z0-9_]+)?://")
 #: What may follow the `@` that ends the userinfo: hosts, then an optional /dbname and ?query.
@@ -195,16 +196,47 @@ def _parse_uri(text: str) -> ConnInfo:
 
 
 def _parse_kv(text: str) -> ConnInfo:
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        parsed = conninfo_to_dict(text)
-    except Exception as exc:  # libpq's message may quote the string: never repeat it
-        raise BadInputError(
-            f"not a valid connection string ({MASK}): {type(exc).__name__}; expected "
-            "postgresql://user:password@host:port/dbname or key=value pairs"
-        ) from None
-    return ConnInfo(tuple((k, str(v)) for k, v in parsed.items()), uri=False)
+    """libpq's `key=value` syntax: values bare or single-quoted, `\\` escaping the next char."""
+    params: list[tuple[str, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i].isspace():
+            i += 1
+        if i >= n:
+            break
+        start = i
+        while i < n and text[i] != "=" and not text[i].isspace():
+            i += 1
+        key = text[start:i]
+        while i < n and text[i].isspace():
+            i += 1
+        if not key or i >= n or text[i] != "=":
+            raise BadInputError(
+                "not a valid connection string: expected postgresql://user:password@host:port/"
+                f"dbname or key=value pairs (near {visible(key[:20]) or 'the start'})"
+            )
+        i += 1
+        while i < n and text[i].isspace():
+            i += 1
+        value: list[str] = []
+        if i < n and text[i] == "'":
+            i += 1
+            while i < n and text[i] != "'":
+                if text[i] == "\\" and i + 1 < n:
+                    i += 1
+                value.append(text[i])
+                i += 1
+            if i >= n:
+                raise BadInputError(f"not a valid connection string: unterminated quote ({MASK})")
+            i += 1
+        else:
+            while i < n and not text[i].isspace():
+                if text[i] == "\\" and i + 1 < n:
+                    i += 1
+                value.append(text[i])
+                i += 1
+        params = [(k, v) for k, v in params if k != key] + [(key, "".join(value))]
+    return ConnInfo(tuple(params), uri=False)
 
 
 def parse(text: str) -> ConnInfo:

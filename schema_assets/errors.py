@@ -23,10 +23,12 @@ class SqlFileError(BadInputError):
         self.line = line
         self.statement = statement
         self.message = message
+        from schema_assets.render.text import one_line
+
         snippet = statement.strip().splitlines()[0] if statement.strip() else ""
-        if len(snippet) > 120:
-            snippet = snippet[:117] + "..."
-        super().__init__(f"{file}:{line}: {message}\n  in statement: {snippet}")
+        super().__init__(
+            f"{one_line(file)}:{line}: {one_line(message)}\n  in statement: {one_line(snippet, 120)}"
+        )
 
 
 class DatabaseUnavailableError(SchemaAssetsError):

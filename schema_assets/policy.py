@@ -246,7 +246,7 @@ def scan_body(body: str, depth: int = 0) -> list[str]:
         if tok.name == "IDENT" or tok.kind != "NO_KEYWORD":
             word = text.strip('"')
             if denied_function(word):
-                reasons.append(f"it calls {word}(), which acts outside the database")
+                reasons.append(f"it calls {one_line(word)}(), which acts outside the database")
             words.append(word.upper())
         else:
             words.append("")
@@ -319,7 +319,7 @@ def _reasons(stmt: dict[str, Any], label: str = "this statement") -> list[str]:
         name = str(stmt.get("name") or "").lower()
         set_kind = _enum_name(stmt.get("kind"))
         if set_kind == "VAR_RESET_ALL" or name not in SAFE_SETTINGS:
-            reasons.append(f"SET/RESET of {name or 'ALL'} is not allowed (session identity or "
+            reasons.append(f"SET/RESET of {one_line(name) or 'ALL'} is not allowed (session identity or "
                            "server behaviour; only parsing/reporting settings may be set)")  # fmt: skip
     if kind in ("CreateFunctionStmt", "DoStmt"):
         reasons += _function_reasons(stmt)
@@ -335,7 +335,7 @@ def _reasons(stmt: dict[str, Any], label: str = "this statement") -> list[str]:
             if last.lower() == "set_config" and _safe_set_config(sub):
                 continue
             if denied_function(last):
-                reasons.append(f"it calls {name}(), which acts outside the database")
+                reasons.append(f"it calls {one_line(name)}(), which acts outside the database")
         elif sub.get("@") in ("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt") and (
             sub is not stmt
         ):

@@ -8,6 +8,7 @@ import json
 import click
 
 from schema_assets.config import BACKENDS, Settings
+from schema_assets.render.text import one_line
 
 
 def _settings(backend: str | None = None) -> Settings:
@@ -43,7 +44,7 @@ def revision(message: str, repair: bool) -> None:
     if path is None:
         click.echo("no changes: the database already matches the schema files")
         return
-    click.echo(f"wrote {path} ({plan.summary()})")
+    click.echo(f"wrote {one_line(path)} ({plan.summary()})")
 
 
 @click.command("apply")
@@ -115,7 +116,7 @@ def run_apply(
     if result.revision_file:
         click.echo(f"revision file: {result.revision_file}")
     for obj, action, ms in result.steps:
-        click.echo(f"  {ms:>7} ms  {action:<8} {obj}")
+        click.echo(f"  {ms:>7} ms  {one_line(action):<8} {one_line(obj)}")
     click.echo(f"applied {result.revision} in {result.total_ms} ms")
 
 
@@ -154,24 +155,26 @@ STATUS_STEPS = 8
 
 
 def _status_text(data: dict) -> str:
+    """Human status; every value from the database or files is shown on one line (`v`)."""
+    v = one_line
     backend = data["backend"]
     lines = [
-        f"database:        {data['database']}",
-        f"backend:         {backend['name'] or 'unusable'} ({backend['reason']})",
-        f"alembic current: {data['alembic_current'] or '-'}",
-        f"applied version: {data['applied_version'] or '-'} ({data['applied_count']} applied)",
+        f"database:        {v(data['database'])}",
+        f"backend:         {backend['name'] or 'unusable'} ({v(backend['reason'])})",
+        f"alembic current: {v(data['alembic_current'] or '-')}",
+        f"applied version: {v(data['applied_version'] or '-')} ({data['applied_count']} applied)",
     ]
     integrity = data.get("integrity")
     if integrity == "ok":
         lines.append("integrity:       ok (applied revision files match their checksums)")
     else:
         lines.append("integrity:       PROBLEMS")
-        lines += [f"  - {p}" for p in integrity or []]
+        lines += [f"  - {v(p)}" for p in integrity or []]
     if data.get("unapplied_revision_files"):
-        lines.append(f"unapplied files: {', '.join(data['unapplied_revision_files'])}")
+        lines.append(f"unapplied files: {v(', '.join(data['unapplied_revision_files']))}")
     pending = data["pending"]
     lines.append(
-        f"pending plan:    {pending.get('summary') or 'error: ' + pending.get('error', '')}"
+        f"pending plan:    {v(pending.get('summary') or 'error: ' + pending.get('error', ''))}"
     )
     lines.append("history (latest last):")
     if not data["history"]:
@@ -181,17 +184,17 @@ def _status_text(data: dict) -> str:
         if row["rolled_back_at"]:
             state = "rolled back"
         lines.append(
-            f"  {row['version']}  {row['backend']:<7} {state:<11} {row['duration_ms'] or 0} ms"
-            f"  {row['applied_at'][:19]}  {row['description']}"
+            f"  {v(row['version'])}  {row['backend']:<7} {state:<11} {row['duration_ms'] or 0} ms"
+            f"  {row['applied_at'][:19]}  {v(row['description'])}"
         )
         steps = row["steps"] or []
         for step in steps[:STATUS_STEPS]:
-            lines.append(f"      {step.get('duration_ms') or 0:>7} ms  {step.get('object')}")
+            lines.append(f"      {step.get('duration_ms') or 0:>7} ms  {v(step.get('object'))}")
         if len(steps) > STATUS_STEPS:
             slowest = max(steps, key=lambda st: st.get("duration_ms") or 0)
             lines.append(
                 f"      ... {len(steps) - STATUS_STEPS} more steps (slowest: "
-                f"{slowest.get('object')}, {slowest.get('duration_ms') or 0} ms; "
+                f"{v(slowest.get('object'))}, {slowest.get('duration_ms') or 0} ms; "
                 "--format json lists all)"
             )
     return "\n".join(lines)

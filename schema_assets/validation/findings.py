@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from schema_assets.render.text import one_line
+
 SEVERITIES = ("error", "warning")
 
 
@@ -21,7 +23,11 @@ class Finding:
     hint: str
 
     def as_text(self) -> str:
-        return f"{self.severity.upper():7} {self.rule} {self.object}: {self.message}\n        fix: {self.hint}"
+        v = one_line
+        return (
+            f"{self.severity.upper():7} {v(self.rule)} {v(self.object)}: {v(self.message)}\n"
+            f"        fix: {v(self.hint)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -65,9 +71,10 @@ class ValidationReport:
     def to_text(self) -> str:
         lines = [f.as_text() for f in self.findings]
         for s in self.suppressed:
-            lines.append(f"allowed {s.finding.rule} {s.finding.object}: {s.reason}")
+            f = s.finding
+            lines.append(f"allowed {one_line(f.rule)} {one_line(f.object)}: {one_line(s.reason)}")
         for pattern in self.unused_exceptions:
-            lines.append(f"note    exception matches nothing: {pattern}")
+            lines.append(f"note    exception matches nothing: {one_line(pattern)}")
         errors, warnings = self.counts.get("error", 0), self.counts.get("warning", 0)
         lines.append(
             f"{len(self.rules_run)} rules: {errors} error(s), {warnings} warning(s), "

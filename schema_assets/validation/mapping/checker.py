@@ -12,6 +12,7 @@ import pandera.pandas as pa
 
 from schema_assets.catalog.model import Snapshot, Table
 from schema_assets.errors import BadInputError
+from schema_assets.render.text import one_line
 from schema_assets.validation.mapping import columns as coltypes
 from schema_assets.validation.mapping.loader import load_mappings, load_samples
 from schema_assets.validation.mapping.mapper import first_value, map_records, surrogate_lookups
@@ -41,10 +42,11 @@ class MappingFinding:
     where: str  # mapping file:line
 
     def as_text(self) -> str:
-        field_part = f" field {self.field}" if self.field else ""
+        v = one_line
+        field_part = f" field {v(self.field)}" if self.field else ""
         return (
-            f"{self.severity.upper():7} {self.kind} {self.source}{field_part} -> {self.column}: "
-            f"{self.message} ({self.where})"
+            f"{self.severity.upper():7} {self.kind} {v(self.source)}{field_part} -> "
+            f"{v(self.column)}: {v(self.message)} ({v(self.where)})"
         )
 
 

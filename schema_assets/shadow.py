@@ -73,10 +73,10 @@ def _existing_shadows(admin: psycopg.Connection) -> dict[str, str | None]:
 def ensure_shadow(files: Sequence[Path | str], server_url: str | None = None, *,
                   chunk_size: int = 200) -> tuple[str, str]:  # fmt: skip
     """(server admin URL, shadow database name), loading the shadow if it is not cached."""
-    files = [Path(f) for f in files]
-    if not files:
+    paths = [Path(f) for f in files]
+    if not paths:
         raise BadInputError("no schema files given")
-    for f in files:
+    for f in paths:
         if not f.is_file():
             raise BadInputError(f"{f}: no such file")
     server = _server(server_url)

@@ -164,7 +164,10 @@ def lint_plan(plan: Plan, settings: Settings | None = None, *, binary: Path | No
             log.warning(message)
             return dataclasses.replace(plan, lint=(), warnings=(*plan.warnings, message))
     for item in raw:
-        number, step, starts = by_file.get(item.get("file", ""), (None, None, []))
+        located = by_file.get(item.get("file", ""))
+        step_number: int | None = located[0] if located else None
+        step_of: Step | None = located[1] if located else None
+        starts = located[2] if located else []
         if starts and int(item.get("line") or 0) < starts[0]:
             continue  # about the header or the prelude, not the step
         rule = item.get("rule_name") or "unknown"
@@ -173,8 +176,8 @@ def lint_plan(plan: Plan, settings: Settings | None = None, *, binary: Path | No
             "level": "error" if rule in config.errors else "warning",
             "message": item.get("message") or "",
             "help": item.get("help"),
-            "step": number,
-            "object": f"{step.action} {step.kind} {step.object}" if step else None,
+            "step": step_number,
+            "object": f"{step_of.action} {step_of.kind} {step_of.object}" if step_of else None,
             "statement": _statement_of(int(item.get("line") or 0), starts),
         }
         findings.append(finding)

@@ -46,9 +46,12 @@ _NUMBER_TYPES = frozenset({"numeric", "int2", "int4", "int8", "float4", "float8"
 
 
 def _const(node: Any) -> Any:
+    # pglast types every child as Optional; the shapes below are checked at run time.
+    n: Any = node
     if isinstance(node, ast.TypeCast):
-        value = _const(node.arg)
-        type_name = node.typeName.names[-1].sval if node.typeName.names else ""
+        value = _const(n.arg)
+        names = n.typeName.names if n.typeName is not None else ()
+        type_name = names[-1].sval if names else ""
         if isinstance(value, str) and type_name in _NUMBER_TYPES:
             return Decimal(value)  # big literals are deparsed quoted: '1000000000000'::numeric
         return value
@@ -57,7 +60,7 @@ def _const(node: Any) -> Any:
         if isinstance(val, ast.Integer):
             return val.ival
         if isinstance(val, ast.Float):
-            return Decimal(val.fval)
+            return Decimal(str(val.fval))
         if isinstance(val, ast.String):
             return val.sval
         if isinstance(val, ast.Boolean):
@@ -66,10 +69,10 @@ def _const(node: Any) -> Any:
 
 
 def _column(node: Any) -> str:
-    if isinstance(node, ast.ColumnRef) and len(node.fields) == 1:
-        field = node.fields[0]
-        if isinstance(field, ast.String):
-            return field.sval
+    if isinstance(node, ast.ColumnRef) and node.fields and len(node.fields) == 1:
+        field: Any = node.fields[0]
+        if isinstance(field, ast.String) and field.sval is not None:
+            return str(field.sval)
     raise _Unknown
 
 
@@ -81,13 +84,14 @@ def _is_column(node: Any) -> bool:
         return False
 
 
-def _op(node: ast.A_Expr) -> str:
-    return node.name[-1].sval
+def _op(node: Any) -> str:
+    return str(node.name[-1].sval)
 
 
-def _term(node: Any) -> Condition:
-    if not isinstance(node, ast.A_Expr):
+def _term(expr: Any) -> Condition:
+    if not isinstance(expr, ast.A_Expr):
         raise _Unknown
+    node: Any = expr
     if node.kind == A_Expr_Kind.AEXPR_OP:
         op = _op(node)
         if op in ("~", "!~"):
@@ -113,7 +117,7 @@ def _term(node: Any) -> Condition:
 
 def _and_terms(node: Any) -> list[Any]:
     if isinstance(node, ast.BoolExpr) and node.boolop == BoolExprType.AND_EXPR:
-        return [t for arg in node.args for t in _and_terms(arg)]
+        return [t for arg in node.args or () for t in _and_terms(arg)]
     return [node]
 
 
@@ -131,7 +135,7 @@ def _expression(definition: str) -> str:
 def parse_check(definition: str) -> ParsedCheck:
     """Understood AND terms of a `CHECK (...)` definition as deparsed by pg_get_constraintdef."""
     try:
-        stmt = parse_sql("SELECT " + _expression(definition))[0].stmt
+        stmt: Any = parse_sql("SELECT " + _expression(definition))[0].stmt
         expr = stmt.targetList[0].val
     except Exception:  # pglast raises several error types; none is ours to report here
         return ParsedCheck((), 1)

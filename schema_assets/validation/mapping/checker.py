@@ -127,6 +127,8 @@ def _target(snapshot: Snapshot, mapping: Mapping) -> Table:
 
 def _check_lookup(out: _Collector, snapshot: Snapshot, fm: FieldMap) -> None:
     lookup = fm.lookup
+    if lookup is None:
+        return
     schema, _, name = lookup.table.partition(".")
     table = snapshot.tables.get((schema, name))
     for column in (lookup.match, lookup.returns):

@@ -7,7 +7,7 @@ value sits beside it in `<column>__lookup`; `resolve_lookups` fills it from a di
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as AbcMapping
 from typing import Any
 
@@ -37,7 +37,7 @@ def _is_null(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
-def first_value(fm: FieldMap, records: list[AbcMapping[str, Any]]) -> Any:
+def first_value(fm: FieldMap, records: Sequence[AbcMapping[str, Any]]) -> Any:
     """The field's first non-null payload value: its kind when the mapping declares none."""
     if fm.field is None or fm.field == WHOLE_RECORD:
         return None

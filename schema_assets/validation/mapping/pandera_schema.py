@@ -44,7 +44,7 @@ def _is_real(value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, Number):
         return False
     try:
-        return math.isfinite(value)
+        return math.isfinite(float(value))  # type: ignore[arg-type]  # Number has no __float__ stub
     except (TypeError, ValueError):  # Decimal NaN and friends
         return False
 
@@ -64,6 +64,18 @@ _TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
 def _decimals(value: Any) -> int:
     exponent = Decimal(str(value)).normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _magnitude_below(bound: Decimal) -> Callable[[Any], bool]:
+    return lambda v: abs(Decimal(str(v))) < bound
+
+
+def _scale_at_most(scale: int) -> Callable[[Any], bool]:
+    return lambda v: _decimals(v) <= scale
+
+
+def _length_at_most(length: int) -> Callable[[Any], bool]:
+    return lambda v: len(v) <= length
 
 
 def _safe(test: Callable[[Any], bool]) -> Callable[[Any], bool]:
@@ -96,7 +108,7 @@ def _column_checks(col: Column, cat: str, snapshot: Snapshot) -> list[pa.Check]:
         bound = Decimal(10) ** (limit[0] - limit[1])
         checks.append(
             pa.Check(
-                _safe(lambda v, b=bound: abs(Decimal(str(v))) < b),
+                _safe(_magnitude_below(bound)),
                 element_wise=True,
                 name=f"{col.type} range (|value| < 10^{limit[0] - limit[1]})",
             )
@@ -104,7 +116,7 @@ def _column_checks(col: Column, cat: str, snapshot: Snapshot) -> list[pa.Check]:
     if limit:
         checks.append(
             pa.Check(
-                _safe(lambda v, s=limit[1]: _decimals(v) <= s),
+                _safe(_scale_at_most(limit[1])),
                 element_wise=True,
                 name=f"{col.type} scale (at most {limit[1]} decimals, more are rounded away)",
             )
@@ -113,7 +125,7 @@ def _column_checks(col: Column, cat: str, snapshot: Snapshot) -> list[pa.Check]:
     if length:
         checks.append(
             pa.Check(
-                _safe(lambda v, n=length: len(v) <= n),
+                _safe(_length_at_most(length)),
                 element_wise=True,
                 name=f"length <= {length}",
             )

@@ -58,27 +58,27 @@ def rest_ohlcv(rng: random.Random) -> list[dict[str, Any]]:
                 c = o * (1 + rng.gauss(0, 0.004))
                 h = max(o, c) * (1 + abs(rng.gauss(0, 0.002)))
                 low = min(o, c) * (1 - abs(rng.gauss(0, 0.002)))
-                o, c, h, low = (_q(x, min(places, 8)) for x in (o, c, h, low))
+                oq, cq, hq, lq = (_q(x, min(places, 8)) for x in (o, c, h, low))
                 record: dict[str, Any] = {
                     "T": symbol,
                     "interval": interval,
                     "t": _epoch_ms(start + dt.timedelta(seconds=seconds * k)),
-                    "o": o,
-                    "h": h,
-                    "l": low,
-                    "c": c,
+                    "o": oq,
+                    "h": hq,
+                    "l": lq,
+                    "c": cq,
                     "v": _q(volume * rng.uniform(0.2, 3.0), 4 if volume < 1000 else 0),
                 }
                 if (k + len(symbol)) % 5 == 0:
                     record["vw"] = None  # vendor omits vwap for thin bars
                 else:
-                    record["vw"] = _q((float(h) + float(low) + float(c)) / 3, min(places, 8))
+                    record["vw"] = _q((float(hq) + float(lq) + float(cq)) / 3, min(places, 8))
                 if k != 3:
                     record["n"] = rng.randint(1, 90_000)
                 if symbol == "AAPL":
                     record["otc"] = False
                 records.append(record)
-                price = float(c)
+                price = float(cq)
     return records
 
 

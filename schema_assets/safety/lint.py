@@ -1,9 +1,9 @@
 """Run squawk over a plan's SQL and attach its findings to the plan.
 
-Each step goes into its own file, so a finding names its step and statement without guessing
-from line numbers. Transactional steps are linted as running inside a transaction (they do),
-non-transactional ones as running outside. Every file starts with the `SET lock_timeout` the
-appliers really issue, so squawk judges the SQL that actually runs.
+The plan goes to one squawk process as one script on stdin, shaped the way the appliers run
+it: the `SET lock_timeout` they issue first, consecutive transactional steps inside
+BEGIN/COMMIT, non-transactional ones outside. Each statement's line span maps a finding back
+to its step and statement.
 
 Findings are warnings unless `[tool.schema-assets.lint] errors = [...]` names their rule;
 `exclude = [...]` silences rules (default: `DEFAULT_EXCLUDE`).
@@ -11,6 +11,7 @@ Findings are warnings unless `[tool.schema-assets.lint] errors = [...]` names th
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import json
 import logging
@@ -18,7 +19,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,39 +85,59 @@ def _prelude(step: Step, created: set[str]) -> list[str]:
     return [f"CREATE TABLE {name} ();" for name in sorted(seen & created)]
 
 
-def _file_text(step: Step, lock_timeout: str, prelude: Sequence[str] = ()) -> tuple[str, list[int]]:
-    """SQL of one step and the first line (0-based) of each of its statements."""
+@dataclass(frozen=True)
+class _Span:
+    """Lines [first, last] of the script holding statement `statement` of step `step`."""
+
+    first: int
+    last: int
+    step: int
+    statement: int
+
+
+def _script(plan: Plan, lock_timeout: str) -> tuple[str, list[_Span]]:
+    """The whole plan as one script, shaped the way the appliers run it: `SET lock_timeout`
+    first, consecutive transactional steps inside BEGIN/COMMIT, others outside. Tables and
+    materialized views created earlier in the plan are declared before a step that mentions
+    them (squawk tracks tables created in the file, not materialized views)."""
     header = sql.SQL("SET lock_timeout = {};").format(sql.Literal(lock_timeout)).as_string(None)
-    lines = [header, *prelude]
-    starts: list[int] = []
-    for stmt in step.up:
-        starts.append(len(lines))
-        lines.extend((stmt.rstrip().rstrip(";") + ";").splitlines())
-    return "\n".join(lines) + "\n", starts
+    lines = [header]
+    spans: list[_Span] = []
+    created: set[str] = set()
+    in_tx = False
+    for number, step in enumerate(plan.steps, 1):
+        if not step.up:
+            continue
+        if step.transactional != in_tx:
+            lines.append("BEGIN;" if step.transactional else "COMMIT;")
+            in_tx = step.transactional
+        created.update(_created_tables(step))
+        lines.extend(_prelude(step, created))
+        for index, stmt in enumerate(step.up, 1):
+            first = len(lines)
+            lines.extend((stmt.rstrip().rstrip(";") + ";").splitlines())
+            spans.append(_Span(first, len(lines) - 1, number, index))
+    if in_tx:
+        lines.append("COMMIT;")
+    return "\n".join(lines) + "\n", spans
 
 
-def _statement_of(line: int, starts: Sequence[int]) -> int | None:
-    """1-based index of the statement holding `line`; None for the SET header."""
-    index = None
-    for i, start in enumerate(starts):
-        if line >= start:
-            index = i + 1
-    return index
+def _span_of(line: int, spans: Sequence[_Span], firsts: Sequence[int]) -> _Span | None:
+    i = bisect.bisect_right(firsts, line) - 1
+    return spans[i] if i >= 0 and spans[i].first <= line <= spans[i].last else None
 
 
-def _run_squawk(
-    binary: Path, files: Sequence[Path], config: LintConfig, in_transaction: bool
-) -> list[dict[str, Any]]:
-    if not files:
-        return []
-    cmd = [str(binary), "--reporter", "json", "--no-error-on-unmatched-pattern"]
+def _run_squawk(binary: Path, script: str, config: LintConfig) -> list[dict[str, Any]]:
+    """One squawk process over the whole script, read from stdin (no file per step)."""
+    cmd = [str(binary), "--reporter", "json", "--stdin-filepath", "plan.sql"]
     if config.exclude:
         cmd.append("--exclude=" + ",".join(config.exclude))
     if config.pg_version:
         cmd.append(f"--pg-version={config.pg_version}")
-    cmd.append("--assume-in-transaction" if in_transaction else "--no-assume-in-transaction")
-    cmd.extend(str(f) for f in files)
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=SQUAWK_TIMEOUT_S)
+    cmd.append("--no-assume-in-transaction")  # the script says where transactions are
+    proc = subprocess.run(
+        cmd, input=script, capture_output=True, text=True, timeout=SQUAWK_TIMEOUT_S
+    )
     out = proc.stdout.strip()
     if not out:
         if proc.returncode not in (0, 1):
@@ -137,50 +157,32 @@ def lint_plan(plan: Plan, settings: Settings | None = None, *, binary: Path | No
         message = "lint skipped: the squawk binary was not found (pip install squawk-cli)"
         log.warning(message)
         return dataclasses.replace(plan, lint=(), warnings=(*plan.warnings, message))
+    script, spans = _script(plan, settings.lock_timeout)
+    try:
+        raw = _run_squawk(binary, script, config)
+    except (OSError, RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
+        message = f"lint skipped: squawk failed: {exc}"
+        log.warning(message)
+        return dataclasses.replace(plan, lint=(), warnings=(*plan.warnings, message))
+    firsts = [span.first for span in spans]
     findings: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="sa_lint_") as tmp:
-        by_file: dict[str, tuple[int, Step, list[int]]] = {}
-        groups: dict[bool, list[Path]] = {True: [], False: []}
-        created: set[str] = set()
-        for number, step in enumerate(plan.steps, 1):
-            if not step.up:
-                continue
-            # squawk tracks tables created in the same file but not materialized views, so
-            # the step's own creations are declared too.
-            created.update(_created_tables(step))
-            text, starts = _file_text(step, settings.lock_timeout, _prelude(step, created))
-            path = Path(tmp) / f"step_{number:05d}.sql"
-            path.write_text(text, encoding="utf-8")
-            by_file[str(path)] = (number, step, starts)
-            groups[step.transactional].append(path)
-        try:
-            raw = [
-                item
-                for in_tx, files in groups.items()
-                for item in _run_squawk(binary, files, config, in_tx)
-            ]
-        except (OSError, RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
-            message = f"lint skipped: squawk failed: {exc}"
-            log.warning(message)
-            return dataclasses.replace(plan, lint=(), warnings=(*plan.warnings, message))
     for item in raw:
-        located = by_file.get(item.get("file", ""))
-        step_number: int | None = located[0] if located else None
-        step_of: Step | None = located[1] if located else None
-        starts = located[2] if located else []
-        if starts and int(item.get("line") or 0) < starts[0]:
-            continue  # about the header or the prelude, not the step
+        span = _span_of(int(item.get("line") or 0), spans, firsts)
+        if span is None:
+            continue  # about the header, a prelude or BEGIN/COMMIT, not a step
+        step = plan.steps[span.step - 1]
         rule = item.get("rule_name") or "unknown"
-        finding: dict[str, Any] = {
-            "rule": rule,
-            "level": "error" if rule in config.errors else "warning",
-            "message": item.get("message") or "",
-            "help": item.get("help"),
-            "step": step_number,
-            "object": f"{step_of.action} {step_of.kind} {step_of.object}" if step_of else None,
-            "statement": _statement_of(int(item.get("line") or 0), starts),
-        }
-        findings.append(finding)
+        findings.append(
+            {
+                "rule": rule,
+                "level": "error" if rule in config.errors else "warning",
+                "message": item.get("message") or "",
+                "help": item.get("help"),
+                "step": span.step,
+                "object": f"{step.action} {step.kind} {step.object}",
+                "statement": span.statement,
+            }
+        )
     findings.sort(key=lambda f: (f["step"] or 0, f["statement"] or 0, f["rule"]))
     return dataclasses.replace(plan, lint=tuple(findings))
 

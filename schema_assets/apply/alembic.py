@@ -9,26 +9,28 @@ Alembic is imported lazily: this module must import even where Alembic cannot.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
 from schema_assets.apply import history
-from schema_assets.apply.direct import already_applied, drop_invalid_index
-from schema_assets.apply.lock import (
-    RETRY_DELAYS_S,
-    is_lock_timeout,
-    migration_lock,
-    set_lock_timeout,
+from schema_assets.apply.lock import migration_lock, set_lock_timeout
+from schema_assets.apply.revision import (
+    ExecStep,
+    RevisionFile,
+    build_migration,
+    join_sql,
+    read_revision_file,
 )
-from schema_assets.apply.revision import join_sql, read_revision_file
+from schema_assets.apply.steps import StepResult, run_step, undo_failed
 from schema_assets.config import Settings
 from schema_assets.database import mask_secrets
-from schema_assets.errors import ApplyError, BadInputError, SchemaAssetsError
+from schema_assets.errors import ApplyError, BadInputError, SchemaAssetsError, server_message
+from schema_assets.plan import Plan
 
 log = logging.getLogger(__name__)
 
@@ -53,30 +55,32 @@ class AlembicUnavailable(SchemaAssetsError):
 # ----------------------------------------------------------------- helpers used by revisions
 
 
-def _server_message(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", exc)
-    diag = getattr(orig, "diag", None)
-    message = getattr(diag, "message_primary", None) or str(orig)
-    sqlstate = getattr(orig, "sqlstate", None)
-    return mask_secrets(f"{message.strip()}" + (f" [SQLSTATE {sqlstate}]" if sqlstate else ""))
+class StepFailed(ApplyError):
+    """A step of a revision failed inside Alembic; `run_env` compensates and records it."""
+
+    def __init__(self, message: str, path: Path, key: str, position: int) -> None:
+        super().__init__(message)
+        self.path, self.key, self.position = path, key, position
 
 
-def _progress_key() -> str | None:
-    """`<revision>` (or `<revision>:down`) of the revision file whose function called `run`."""
+def _caller() -> tuple[Path, str] | None:
+    """(file, progress key) of the revision whose upgrade()/downgrade() called `run`:
+    `<revision>`, or `<revision>:down` for a downgrade."""
     frame = sys._getframe(2)
     revision = frame.f_globals.get("revision")
-    if not isinstance(revision, str):
+    path = frame.f_globals.get("__file__")
+    if not isinstance(revision, str) or not isinstance(path, str):
         return None
-    return revision + (":down" if frame.f_code.co_name == "downgrade" else "")
+    return Path(path), revision + (":down" if frame.f_code.co_name == "downgrade" else "")
 
 
 def run(label: str, *statements: str, transactional: bool = True) -> None:
-    """Execute one step's statements (retrying lock timeouts) and time it for the history.
+    """Execute one step of a revision through the shared step runner, timed for the history.
 
     Each finished step is recorded in `schema_version_steps` (in its own transaction, so it
     commits or vanishes with the step). A revision interrupted after some steps committed
     (non-transactional ones, or those before an autocommit block) resumes after them when
-    run again, instead of failing on objects that already exist.
+    run again. A failing step raises StepFailed: `run_env` then undoes the revision.
     """
     from alembic import op
 
@@ -86,54 +90,68 @@ def run(label: str, *statements: str, transactional: bool = True) -> None:
         for stmt in statements:
             ctx.impl.static_output(stmt.rstrip().rstrip(";") + ";\n")
         return
-    bind = op.get_bind()
     # Straight to psycopg, without parameters: `%` and `:name` in SQL stay literal text.
-    driver: psycopg.Connection = bind.connection.driver_connection
-    key = _progress_key()
+    driver: psycopg.Connection = op.get_bind().connection.driver_connection
+    caller = _caller()
+    key = caller[1] if caller else None
     done = history.finished_steps(driver, key) if key else {}
+    action = label.split(" ")[0]
     if number in done:
         log.info("step %d: %s already done by an interrupted run: skipped", number, label)
-        _TIMINGS.append(
-            {"step": number, "object": label, "action": label.split(" ")[0],
-             "duration_ms": done[number], "resumed": True}
-        )  # fmt: skip
+        _TIMINGS.append(StepResult(number, label, action, done[number], resumed=True).to_dict())
         return
-    started = time.perf_counter()
-    for stmt in statements:
-        if not transactional:
-            drop_invalid_index(driver, stmt)
-        for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
-            try:
-                if transactional:
-                    with bind.begin_nested():  # savepoint: a lock timeout is retried in place
-                        driver.execute(stmt.encode(), prepare=False)
-                else:
-                    driver.execute(stmt.encode(), prepare=False)
-                break
-            except Exception as exc:
-                if not transactional and already_applied(stmt, exc):
-                    log.warning(
-                        "step %d (%s): already applied by an interrupted run", number, label
-                    )
-                    break
-                if delay is not None and is_lock_timeout(exc):
-                    log.warning(
-                        "step %d (%s): lock timeout, retry %d in %.1fs",
-                        number, label, attempt + 1, delay,
-                    )  # fmt: skip
-                    time.sleep(delay)
-                    continue
-                raise ApplyError(
-                    f"step {number} ({label}) failed: {_server_message(exc)}\n"
-                    f"  statement: {stmt.strip().splitlines()[0][:160]}"
-                ) from exc
-    ms = round((time.perf_counter() - started) * 1000)
-    if key:
-        history.record_step(driver, key, number, label, label.split(" ")[0], ms)
-    log.info("step %d: %s (%d ms)", number, label, ms)
-    _TIMINGS.append(
-        {"step": number, "object": label, "action": label.split(" ")[0], "duration_ms": ms}
-    )
+    obj = label[len(action) :].strip()
+    step = ExecStep(number, "", action, obj, tuple(statements), transactional)
+    try:
+        result = run_step(driver, step, number, key=key)
+    except ApplyError as exc:
+        if caller is None or key is None or key.endswith(":down"):
+            raise
+        raise StepFailed(str(exc), caller[0], key, number) from exc
+    _TIMINGS.append({**result.to_dict(), "object": label})
+
+
+def _revision_steps(path: Path) -> tuple[RevisionFile, tuple[ExecStep, ...]]:
+    """The steps of a revision file with the down SQL of each (for compensation).
+
+    Generated files carry their plan: the migration rebuilt from it has the same statements
+    as the file's `run` calls, each with its down SQL. A file edited by hand, whose calls no
+    longer match, has steps without known down SQL: compensation stops at the first.
+    """
+    rf = read_revision_file(path)
+    if rf.plan:
+        migration = build_migration(Plan.from_dict(rf.plan), rf.revision, rf.message)
+        if [s.statements for s in migration.up] == [s.statements for s in rf.up]:
+            return rf, migration.up
+    return rf, tuple(dataclasses.replace(s, down=None) for s in rf.up)
+
+
+def _undo_failed_revision(url: str, settings: Settings, failed: StepFailed) -> ApplyError:
+    """After Alembic rolled back the failed revision's transaction: undo what had committed,
+    record the failure in `schema_version`, and return the error to raise."""
+    from schema_assets.database import connect
+
+    _TIMINGS.clear()
+    rf, steps = _revision_steps(failed.path)
+    with connect(url, autocommit=True) as conn:
+        set_lock_timeout(conn, settings.lock_timeout)
+        undo = undo_failed(conn, steps, failed.key, failed.position)
+        message = f"{failed}\n{undo.describe()}"
+        history.record(
+            conn,
+            version=rf.revision,
+            description=rf.message,
+            checksum=rf.checksum,
+            up_sql=join_sql(s for st in rf.up for s in st.statements),
+            down_sql=None
+            if rf.down is None
+            else join_sql(s for st in rf.down for s in st.statements),
+            backend="alembic",
+            success=False,
+            error=message,
+            migration=rf.migration().to_dict(),
+        )
+    return ApplyError(message)
 
 
 def irreversible(revision: str, reason: str | None) -> None:
@@ -233,8 +251,11 @@ def _run_online(context: Any) -> None:
             transaction_per_migration=True,
             on_version_apply=on_version_apply,
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        except StepFailed as failed:
+            raise _undo_failed_revision(url, settings, failed) from failed
     engine.dispose()
 
 
@@ -292,7 +313,7 @@ def _command(name: str, cfg: Any, *args: Any, **kwargs: Any) -> None:
     except CommandError as exc:
         raise BadInputError(f"alembic {name}: {mask_secrets(str(exc))}") from exc
     except Exception as exc:
-        raise ApplyError(f"alembic {name} failed: {_server_message(exc)}") from exc
+        raise ApplyError(f"alembic {name} failed: {server_message(exc)}") from exc
     finally:
         _TIMINGS.clear()
 

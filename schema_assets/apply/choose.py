@@ -112,6 +112,27 @@ def refuse_destructive(plan: Plan, allow: bool) -> None:
     )
 
 
+def irreversible_notice(plan: Plan) -> list[str]:
+    """Lines for `apply --dry-run`: steps that cannot be undone, and what a failure after them
+    does (the apply stops right after such a step instead of undoing the migration)."""
+    from schema_assets.render.text import one_line
+
+    lines = []
+    for position, step in enumerate(plan.steps, 1):
+        if step.down is None:
+            lines.append(
+                f"  step {position}: {one_line(f'{step.action} {step.kind} {step.object}')}: "
+                f"{one_line(step.irreversible_reason or 'irreversible')}"
+            )
+    if not lines:
+        return []
+    return [
+        "irreversible steps (if a later step fails, the migration is undone back to the last "
+        "of these and stops there; fix the cause and apply again to resume after it):",
+        *lines,
+    ]
+
+
 def _plan(url: str, settings: Settings) -> Plan:
     from schema_assets.planner import plan_database
 

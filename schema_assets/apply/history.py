@@ -247,5 +247,13 @@ def record_step(
     )
 
 
+def delete_step(conn: psycopg.Connection, version: str, step: int) -> None:
+    """Forget one finished step (it was undone by compensation)."""
+    conn.execute(
+        "DELETE FROM schema_assets.schema_version_steps WHERE version = %s AND step = %s",
+        (version, step),
+    )
+
+
 def clear_steps(conn: psycopg.Connection, version: str) -> None:
     conn.execute("DELETE FROM schema_assets.schema_version_steps WHERE version = %s", (version,))

@@ -41,6 +41,8 @@ class ExecStep:
     object: str
     statements: tuple[str, ...]
     transactional: bool = True
+    #: What undoes the step (compensation after a later step fails); None: irreversible.
+    down: tuple[str, ...] | None = ()
 
     @property
     def label(self) -> str:
@@ -54,6 +56,7 @@ class ExecStep:
             "object": self.object,
             "statements": list(self.statements),
             "transactional": self.transactional,
+            "down": None if self.down is None else list(self.down),
         }
 
     @classmethod
@@ -65,6 +68,7 @@ class ExecStep:
             object=d["object"],
             statements=tuple(s.strip() for s in d["statements"]),
             transactional=bool(d.get("transactional", True)),
+            down=None if d.get("down", ()) is None else tuple(d.get("down", ())),
         )
 
 
@@ -156,12 +160,13 @@ def build_migration(plan: Plan, revision: str, message: str, *, archive: bool = 
     up: list[ExecStep] = []
     for i, step in enumerate(plan.steps, 1):
         if step.destructive and archive:
-            archive = _archive(step, revision)
-            if archive:
-                up.append(ExecStep(i, step.kind, "archive", step.object, _strip(archive), True))
+            archived = _archive(step, revision)
+            if archived:  # the archive copy stays when the migration is undone: data is kept
+                up.append(ExecStep(i, step.kind, "archive", step.object, _strip(archived)))
         up.append(
-            ExecStep(i, step.kind, step.action, step.object, _strip(step.up), step.transactional)
-        )
+            ExecStep(i, step.kind, step.action, step.object, _strip(step.up), step.transactional,
+                     down=None if step.down is None else _strip(step.down))
+        )  # fmt: skip
     irreversible = [s for s in plan.steps if s.down is None]
     down: tuple[ExecStep, ...] | None = None
     reason = None

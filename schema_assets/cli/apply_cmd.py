@@ -80,12 +80,29 @@ def apply(
     if dry_run or rehearse:
         from schema_assets.cli.safety_cmd import preview
 
-        preview(_settings(backend), rehearse=rehearse, allow_destructive=allow_destructive, fmt=fmt)
+        try:
+            preview(
+                _settings(backend), rehearse=rehearse, allow_destructive=allow_destructive, fmt=fmt
+            )
+        finally:
+            if fmt == "text":
+                _echo_irreversible(_settings(backend))
         return
     from schema_assets.cli.safety_cmd import enforce_lint
 
     enforce_lint(_settings(backend))
     run_apply(_settings(backend), allow_destructive=allow_destructive, message=message, fmt=fmt)
+
+
+def _echo_irreversible(settings: Settings) -> None:
+    """After the dry-run plan: its irreversible steps and where a failure would stop."""
+    from schema_assets.apply.choose import irreversible_notice
+    from schema_assets.database import server_url
+    from schema_assets.planner import plan_database
+
+    plan = plan_database(server_url(settings), settings.schema_files, settings)
+    for line in irreversible_notice(plan):
+        click.echo(line)
 
 
 def run_apply(

@@ -320,27 +320,31 @@ _LOCK_RANK = {
 
 
 def _direct_executor(conn: psycopg.Connection, settings: Settings) -> StepExecutor:
-    """The direct applier's own step runner (savepoints, lock-timeout retries, invalid-index
-    cleanup, progress rows), fed one step at a time so each can be timed and watched."""
-    from schema_assets.apply import direct, history
+    """The appliers' shared step runner (savepoints, lock-timeout retries, invalid-index
+    cleanup), fed one step at a time so each can be timed and watched; a transactional step
+    runs in a transaction of its own."""
     from schema_assets.apply.lock import set_lock_timeout
+    from schema_assets.apply.steps import run_step
 
-    history.ensure(conn)
     set_lock_timeout(conn, settings.lock_timeout)
-    counter = iter(range(1, 1_000_000))
 
     def run(conn: psycopg.Connection, step: Any) -> None:
-        direct._run_steps(conn, f"rehearsal:{next(counter)}", [step], lambda results: None)
+        if step.transactional:
+            with conn.transaction():
+                run_step(conn, step, step.number, key=None)
+        else:
+            run_step(conn, step, step.number, key=None)
 
     return run
 
 
-def _server_message(exc: BaseException) -> str:
-    if not hasattr(exc, "diag") and isinstance(exc.__cause__, psycopg.Error):
+def _failure(exc: BaseException) -> str:
+    """The server's message for a failed step (the step itself is named by the report)."""
+    from schema_assets.errors import ApplyError, server_message
+
+    if isinstance(exc, ApplyError) and exc.__cause__ is not None:
         exc = exc.__cause__
-    diag = getattr(exc, "diag", None)
-    primary = getattr(diag, "message_primary", None) if diag else None
-    return mask_secrets((primary or str(exc)).strip())
+    return server_message(exc)
 
 
 def rehearse(
@@ -376,7 +380,7 @@ def rehearse(
                         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                             conn.commit()
                     except (psycopg.Error, SchemaAssetsError) as exc:
-                        failure = _server_message(exc)
+                        failure = _failure(exc)
                         with contextlib.suppress(psycopg.Error):
                             conn.rollback()
                     duration = (time.perf_counter() - t0) * 1000

@@ -69,3 +69,15 @@ def server_message(exc: BaseException) -> str:
     message = (getattr(diag, "message_primary", None) or str(orig)).strip()
     sqlstate = getattr(orig, "sqlstate", None)
     return mask_secrets(message + (f" [SQLSTATE {sqlstate}]" if sqlstate else ""))
+
+
+class DriftError(SchemaAssetsError):
+    """The live database differs from the desired state its history leads to."""
+
+    exit_code = 1
+
+
+class UncommittedChangeError(SchemaAssetsError):
+    """Versioned mode: the schema files changed, but no committed revision leads there."""
+
+    exit_code = 1

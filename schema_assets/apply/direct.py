@@ -1,10 +1,11 @@
-"""The direct backend: runs a `Migration` itself and records it in `schema_version`.
+"""The direct backend: runs revisions (read from their files, never imported) itself.
 
-Transactional steps run in one transaction (all or nothing). A non-transactional step
-(`CREATE INDEX CONCURRENTLY`, `ALTER TYPE ... ADD VALUE`) cannot, so the transaction before it
-is committed, it runs alone in autocommit, and its completion is recorded in
-`schema_version_steps`: a re-run of the same migration resumes after the last finished step,
-first dropping an INVALID index a failed concurrent build left behind.
+Consecutive transactional steps share a transaction; a non-transactional step
+(`CREATE INDEX CONCURRENTLY`, `VALIDATE CONSTRAINT`, `ALTER TYPE ... ADD VALUE`) runs alone
+in autocommit. Every step goes through the shared step runner (`apply.steps`) and is recorded
+in `schema_version_steps`: a killed run resumes after the last finished step, a failed one is
+undone. The result is recorded in `schema_version`, and Alembic's version table is kept
+pointing at the same revision, so either backend can carry on after the other.
 """
 
 from __future__ import annotations
@@ -12,18 +13,21 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import psycopg
 
 from schema_assets.apply import history
-from schema_assets.apply.revision import ExecStep, Migration
+from schema_assets.apply.migration import ExecStep, Migration
+from schema_assets.apply.revision import RevisionFile
 from schema_assets.apply.steps import StepResult, run_step, undo_failed
-from schema_assets.errors import ApplyError
+from schema_assets.errors import ApplyError, BadInputError
+from schema_assets.render.text import visible
 
 log = logging.getLogger(__name__)
 
 
-def _run_steps(
+def run_steps(
     conn: psycopg.Connection,
     key: str,
     steps: Sequence[ExecStep],
@@ -81,8 +85,26 @@ def _run_steps(
     return results
 
 
+def apply_revision(conn: psycopg.Connection, rf: RevisionFile) -> list[StepResult]:
+    """Apply a revision file without Alembic; code only Alembic can run is refused first."""
+    if rf.opaque:
+        raise BadInputError(
+            f"{rf.path}: has code the direct applier cannot run ({visible(rf.opaque[0])}); "
+            "apply it with Alembic (SCHEMA_ASSETS_BACKEND=alembic)"
+        )
+    return apply_migration(
+        conn, rf.migration(), target_fingerprint=rf.desired_sha256, keep_alembic=True
+    )
+
+
 def apply_migration(
-    conn: psycopg.Connection, migration: Migration, *, snapshot: bool = True
+    conn: psycopg.Connection,
+    migration: Migration,
+    *,
+    snapshot: bool = True,
+    kind: str = "revision",
+    target_fingerprint: str | None = None,
+    keep_alembic: bool = False,
 ) -> list[StepResult]:
     """Apply `migration` (connection in autocommit mode, migration lock held) and record it.
 
@@ -94,25 +116,27 @@ def apply_migration(
     history.ensure(conn)
     started = time.perf_counter()
 
+    record = {"kind": kind, "target_fingerprint": target_fingerprint}
+
     def finish(results: list[StepResult]) -> None:
         _record(
-            conn,
-            migration,
-            started,
-            success=True,
-            steps=[r.to_dict() for r in results],
-            snapshot=take_snapshot(conn).to_dict() if snapshot else None,
-        )
+            conn, migration, started, success=True, steps=[r.to_dict() for r in results],
+            snapshot=take_snapshot(conn).to_dict() if snapshot else None, **record,
+        )  # fmt: skip
         history.clear_steps(conn, migration.revision)
+        if keep_alembic:
+            from schema_assets.apply.alembic import set_current
+
+            set_current(conn, migration.revision)
 
     try:
-        return _run_steps(conn, migration.revision, migration.up, finish)
+        return run_steps(conn, migration.revision, migration.up, finish)
     except ApplyError as exc:
-        _record_failure(conn, migration, started, str(exc))
+        _record_failure(conn, migration, started, str(exc), record)
         raise
 
 
-def _record(conn: psycopg.Connection, migration: Migration, started: float, **outcome) -> None:
+def _record(conn: psycopg.Connection, migration: Migration, started: float, **outcome: Any) -> None:
     """One `schema_version` row for this migration; `outcome` says how it ended."""
     history.record(
         conn,
@@ -123,18 +147,21 @@ def _record(conn: psycopg.Connection, migration: Migration, started: float, **ou
         down_sql=migration.down_sql,
         backend="direct",
         duration_ms=round((time.perf_counter() - started) * 1000),
-        target_fingerprint=migration.target_fingerprint,
         migration=migration.to_dict(),
         **outcome,
     )
 
 
 def _record_failure(
-    conn: psycopg.Connection, migration: Migration, started: float, error: str
+    conn: psycopg.Connection,
+    migration: Migration,
+    started: float,
+    error: str,
+    record: dict[str, Any],
 ) -> None:
     try:
         with conn.transaction():
-            _record(conn, migration, started, success=False, error=error)
+            _record(conn, migration, started, success=False, error=error, **record)
     except psycopg.Error:  # pragma: no cover - the failure itself is what matters
         log.exception("could not record the failed migration %s", migration.revision)
 
@@ -159,17 +186,12 @@ def rollback_migration(conn: psycopg.Connection, row: history.HistoryRow) -> lis
         history.clear_steps(conn, f"{row.version}:down")
         move_alembic_version(conn)
 
-    return _run_steps(conn, f"{row.version}:down", migration.down, finish, compensate=False)
+    return run_steps(conn, f"{row.version}:down", migration.down, finish, compensate=False)
 
 
 def move_alembic_version(conn: psycopg.Connection) -> None:
-    """Point Alembic's version table (if any) at the last applied migration, after a rollback."""
-    if conn.execute("SELECT to_regclass('schema_assets.alembic_version')").fetchone()[0] is None:
-        return
+    """Point Alembic's version table at the last applied revision, after a rollback."""
+    from schema_assets.apply.alembic import set_current
+
     remaining = [r.version for r in history.applied(conn)]
-    if not conn.execute("DELETE FROM schema_assets.alembic_version").rowcount:
-        return  # Alembic never stamped this database: the next Alembic run syncs it
-    if remaining:
-        conn.execute(
-            "INSERT INTO schema_assets.alembic_version (version_num) VALUES (%s)", (remaining[-1],)
-        )
+    set_current(conn, remaining[-1] if remaining else None)

@@ -19,12 +19,13 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from psycopg import sql
 
 from schema_assets.apply import history, lock
-from schema_assets.apply.revision import ExecStep
+from schema_assets.apply.migration import ExecStep
 from schema_assets.errors import ApplyError, server_message
 from schema_assets.render.text import one_line
 
@@ -39,7 +40,7 @@ class StepResult:
     duration_ms: int
     resumed: bool = False
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "step": self.step,
             "object": self.object,
@@ -121,7 +122,7 @@ _ALREADY_DONE = {
 }
 
 
-def _parse_one(stmt: str):  # -> pglast node or None
+def _parse_one(stmt: str) -> Any:  # a pglast node, or None
     from pglast import parse_sql
 
     try:
@@ -152,7 +153,8 @@ def _concurrent_index(stmt: str) -> tuple[str, str] | None:
     node = _parse_one(stmt)
     if not isinstance(node, IndexStmt) or not node.concurrent or not node.idxname:
         return None
-    return node.relation.schemaname or "public", node.idxname
+    rel: Any = node.relation
+    return rel.schemaname or "public", node.idxname
 
 
 def drop_invalid_index(conn: psycopg.Connection, stmt: str) -> str | None:
@@ -185,12 +187,13 @@ def _validated_constraint(stmt: str) -> tuple[str, str, str] | None:
     from pglast.enums import AlterTableType
 
     node = _parse_one(stmt)
-    if not isinstance(node, AlterTableStmt) or len(node.cmds) != 1:
+    if not isinstance(node, AlterTableStmt):
         return None
-    cmd = node.cmds[0]
-    if cmd.subtype != AlterTableType.AT_ValidateConstraint or not cmd.name:
+    cmds: Any = node.cmds or ()
+    rel: Any = node.relation
+    if len(cmds) != 1 or cmds[0].subtype != AlterTableType.AT_ValidateConstraint:
         return None
-    return node.relation.schemaname or "public", node.relation.relname, cmd.name
+    return (rel.schemaname or "public", rel.relname, cmds[0].name) if cmds[0].name else None
 
 
 def drop_unvalidated_constraint(conn: psycopg.Connection, stmt: str) -> str | None:
@@ -270,7 +273,7 @@ def undo_failed(conn: psycopg.Connection, steps: Sequence[ExecStep], key: str, f
     undone: list[str] = []
     problems: list[str] = []
     stopped: tuple[int, str] | None = None
-    for position in sorted((p for p in finished if p < failed), reverse=True):
+    for position in sorted((p for p in finished if 0 < p < failed), reverse=True):
         step = steps[position - 1]
         if step.down is None:
             stopped = (position, step.label)
@@ -303,15 +306,16 @@ def _added_constraints(steps: Sequence[ExecStep]) -> set[tuple[str, str, str]]:
     from pglast.ast import AlterTableStmt
     from pglast.enums import AlterTableType
 
-    out = set()
+    out: set[tuple[str, str, str]] = set()
     for step in steps:
         for stmt in step.statements:
             node = _parse_one(stmt)
             if not isinstance(node, AlterTableStmt):
                 continue
-            for cmd in node.cmds:
+            rel: Any = node.relation
+            cmds: Any = node.cmds or ()
+            for cmd in cmds:
                 if cmd.subtype == AlterTableType.AT_AddConstraint and cmd.def_.conname:
-                    rel = node.relation
                     out.add((rel.schemaname or "public", rel.relname, cmd.def_.conname))
     return out
 

@@ -12,7 +12,7 @@ from helpers import execute, query, scalar
 
 from schema_assets.apply import direct, history, lock
 from schema_assets.apply.lock import migration_lock, set_lock_timeout
-from schema_assets.apply.revision import build_migration
+from schema_assets.apply.migration import build_migration
 from schema_assets.database import connect
 from schema_assets.errors import ApplyError, ConcurrentRunError
 from schema_assets.plan import Plan, Step

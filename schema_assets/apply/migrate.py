@@ -152,6 +152,7 @@ def migrate(
     `dry_run` computes what would happen (the new revision's plan) and changes nothing.
     """
     from schema_assets.database import mask_url
+    from schema_assets.shadow import shadow_snapshot
     from schema_assets.sqlfiles import load_desired_state
 
     allow = settings.allow_destructive if allow_destructive is None else allow_destructive
@@ -161,6 +162,8 @@ def migrate(
     load_desired_state(settings.schema_files)
     if settings.mode == "versioned":
         gate.require_committed(history, settings.schema_files, server, settings)
+    else:  # a broken schema file fails here (exit 2, file:line), before any lock or check
+        shadow_snapshot(list(settings.schema_files), server)
     choice = select_backend(settings)
     started = time.perf_counter()
     with _connect(url) as conn, migration_lock(conn, settings.lock_wait):

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import psycopg
 
+from schema_assets.apply.adopt import adopt
 from schema_assets.apply.choose import migrate
 from schema_assets.config import Settings
 from schema_assets.database import (
@@ -133,11 +134,18 @@ def run_once(server: str, template: str, change: str, variant: str, tmp: Path) -
     name = scratch_name("online")
     url = create_database(server, name, template=template)
     try:
-        schema = tmp / f"{change.replace(' ', '_')}.sql"
-        schema.write_text(schema_text)
+        # A project of its own: the copy is adopted at BASE, the change is its next revision.
+        home = tmp / f"home_{change.replace(' ', '_')}_{variant}"
+        (home / "migrations" / "versions").mkdir(parents=True, exist_ok=True)
+        schema = home / "schema.sql"
+        schema.write_text(BASE)
         settings = dataclasses.replace(
-            Settings.from_env(), schema_files=(schema,), backend="direct", database_url=url
-        )
+            Settings.from_env(), project_root=home, schema_files=(schema,), backend="direct",
+            database_url=url,
+        )  # fmt: skip
+        if variant != "naive":
+            adopt(url, settings, message="base")
+        schema.write_text(schema_text)
         writer = Writer(url)
         writer.start()
         time.sleep(SETTLE_S)

@@ -3,7 +3,9 @@
 The URL comes from the project (DATABASE_URL, else the embedded PostgreSQL), or from
 `config.attributes["url"]` when schema-assets calls Alembic itself. Bookkeeping lives in schema
 `schema_assets` (`alembic_version`, `schema_version`); each revision runs in its own
-transaction under the migration advisory lock and `lock_timeout`. The body is in
+transaction under the migration advisory lock and `lock_timeout`. It registers the operations
+revisions call (`op.step`, `op.sql_file`, `op.undo`, `op.irreversible`) and makes
+`alembic revision --autogenerate` / `alembic check` use schema-assets' planner. The body is in
 `schema_assets.apply.alembic.run_env`, so it is shared with `schema-assets apply`.
 """
 

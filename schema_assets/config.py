@@ -20,6 +20,10 @@ SCHEMA_FILES: tuple[Path, ...] = (
 )
 
 BACKENDS = ("auto", "alembic", "direct")
+#: Workflows, named like Atlas's: `declarative` plans a schema-file change and applies it,
+#: writing the revision file for the developer to commit; `versioned` applies committed
+#: revisions only and never writes into the code tree.
+MODES = ("declarative", "versioned")
 
 
 def _truthy(value: str | None) -> bool:
@@ -45,6 +49,26 @@ def _schema_files(value: str | None) -> tuple[Path, ...]:
     return tuple(Path(p).resolve() for p in value.split(os.pathsep) if p.strip())
 
 
+def _choice(name: str, value: object, allowed: tuple[str, ...], default: str) -> str:
+    chosen = str(value or default).strip().lower()
+    if chosen not in allowed:
+        from schema_assets.errors import BadInputError
+
+        raise BadInputError(f"{name}={chosen!r} is not one of {', '.join(allowed)}")
+    return chosen
+
+
+def _seconds(name: str, value: str | None, default: float) -> float:
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        from schema_assets.errors import BadInputError
+
+        raise BadInputError(f"{name}={value!r} is not a number of seconds") from None
+
+
 @lru_cache(maxsize=8)
 def _pyproject_tool_config(root: Path) -> dict[str, Any]:
     path = root / "pyproject.toml"
@@ -65,6 +89,10 @@ class Settings:
     disable_alembic: bool = False
     allow_destructive: bool = False
     lock_timeout: str = "5s"
+    #: Seconds a run waits for another run's migration lock (SCHEMA_ASSETS_LOCK_WAIT).
+    lock_wait: float = 30.0
+    #: `declarative` or `versioned` (SCHEMA_ASSETS_MODE, else `mode` in [tool.schema-assets]).
+    mode: str = "declarative"
     dagster_home: Path | None = None
     alert_webhook: str | None = None
     #: Server for shadow databases (SCHEMA_ASSETS_SHADOW_URL); None: the warehouse's server.
@@ -101,14 +129,11 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         root = find_project_root()
-        backend = (env.get("SCHEMA_ASSETS_BACKEND") or "auto").strip().lower()
-        if backend not in BACKENDS:
-            from schema_assets.errors import BadInputError
-
-            raise BadInputError(
-                f"SCHEMA_ASSETS_BACKEND={backend!r} is not one of {', '.join(BACKENDS)}"
-            )
+        backend = _choice(
+            "SCHEMA_ASSETS_BACKEND", env.get("SCHEMA_ASSETS_BACKEND"), BACKENDS, "auto"
+        )
         home = env.get("DAGSTER_HOME")
+        tool = _pyproject_tool_config(root)
         return cls(
             project_root=root,
             database_url=env.get("DATABASE_URL") or None,
@@ -116,9 +141,16 @@ class Settings:
             disable_alembic=_truthy(env.get("SCHEMA_ASSETS_DISABLE_ALEMBIC")),
             allow_destructive=_truthy(env.get("SCHEMA_ASSETS_ALLOW_DESTRUCTIVE")),
             lock_timeout=env.get("SCHEMA_ASSETS_LOCK_TIMEOUT") or "5s",
+            lock_wait=_seconds("SCHEMA_ASSETS_LOCK_WAIT", env.get("SCHEMA_ASSETS_LOCK_WAIT"), 30.0),
+            mode=_choice(
+                "SCHEMA_ASSETS_MODE",
+                env.get("SCHEMA_ASSETS_MODE") or tool.get("mode"),
+                MODES,
+                "declarative",
+            ),
             dagster_home=Path(home) if home else None,
             alert_webhook=env.get("SCHEMA_ASSETS_ALERT_WEBHOOK") or None,
             shadow_url=env.get("SCHEMA_ASSETS_SHADOW_URL") or None,
             schema_files=_schema_files(env.get("SCHEMA_ASSETS_SCHEMA_FILES")),
-            tool=_pyproject_tool_config(root),
+            tool=tool,
         )

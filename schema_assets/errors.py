@@ -53,3 +53,33 @@ class ConcurrentRunError(SchemaAssetsError):
     """Another run holds the migration lock for longer than we were willing to wait."""
 
     exit_code = 5
+
+
+def server_message(exc: BaseException) -> str:
+    """What the server said, one paragraph: primary message + SQLSTATE, secrets masked.
+
+    The one formatter for database errors of every applier (psycopg errors, SQLAlchemy's
+    wrappers of them, and our own errors raised from them). Uses the server's primary message
+    rather than `str(exc)`, which repeats the statement and can carry connection details.
+    """
+    from schema_assets.conninfo import mask_secrets  # conninfo imports this module
+
+    orig = getattr(exc, "orig", None) or exc  # SQLAlchemy DBAPIError wraps the driver's error
+    if not hasattr(orig, "diag") and orig.__cause__ is not None and hasattr(orig.__cause__, "diag"):
+        orig = orig.__cause__
+    diag = getattr(orig, "diag", None)
+    message = (getattr(diag, "message_primary", None) or str(orig)).strip()
+    sqlstate = getattr(orig, "sqlstate", None)
+    return mask_secrets(message + (f" [SQLSTATE {sqlstate}]" if sqlstate else ""))
+
+
+class DriftError(SchemaAssetsError):
+    """The live database differs from the desired state its history leads to."""
+
+    exit_code = 1
+
+
+class UncommittedChangeError(SchemaAssetsError):
+    """Versioned mode: the schema files changed, but no committed revision leads there."""
+
+    exit_code = 1

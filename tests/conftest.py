@@ -23,6 +23,24 @@ from schema_assets.sqlfiles import apply_sql_files
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def project_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets a project home of its own (SCHEMA_ASSETS_HOME) with the real alembic.ini,
+    env.py and pyproject.toml and an empty migrations/versions: in declarative mode an apply
+    writes revision files, and a test must never write into the checkout's history (nor see
+    another test's). Tests that need another home set SCHEMA_ASSETS_HOME or project_root."""
+    import shutil
+
+    home = tmp_path_factory.mktemp("home")
+    (home / "migrations" / "versions").mkdir(parents=True)
+    for name in ("alembic.ini", "pyproject.toml", ".gitignore", "dagster.yaml", "workspace.yaml"):
+        shutil.copy(PROJECT_ROOT / name, home / name)
+    for name in ("env.py", "script.py.mako"):
+        shutil.copy(PROJECT_ROOT / "migrations" / name, home / "migrations" / name)
+    monkeypatch.setenv("SCHEMA_ASSETS_HOME", str(home))
+    return home
+
+
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of the `postgres` database of a private server; DATABASE_URL wins if set for tests."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import pytest
@@ -79,17 +80,30 @@ def test_baseline_refuses_to_be_rolled_back(home: Path, hand_built: str) -> None
     assert _rows(hand_built) == rows_before
 
 
+def _with_notes(tmp: Path) -> tuple[Path, ...]:
+    """v2's schema files plus a table ref.notes (a reversible change after the baseline)."""
+    folder = tmp / "with_notes"
+    folder.mkdir()
+    for path in version_files("v2"):
+        shutil.copy(path, folder / path.name)
+    with (folder / "schema.sql").open("a") as fh:
+        fh.write("\nCREATE TABLE ref.notes (id bigint PRIMARY KEY, body text);\n")
+    return tuple(folder / p.name for p in version_files("v2"))
+
+
 def test_rollback_reaching_the_baseline_refuses_before_undoing_anything(
-    home: Path, hand_built: str
+    home: Path, hand_built: str, tmp_path: Path
 ) -> None:
     adopt(hand_built, _settings(home, hand_built))
-    execute(hand_built, "DROP VIEW staging.latest_bars")
-    view_back = choose.migrate(hand_built, _settings(home, hand_built)).revision
+    with_notes = dataclasses.replace(
+        _settings(home, hand_built), schema_files=_with_notes(tmp_path)
+    )
+    notes = choose.migrate(hand_built, with_notes, message="notes").revision
     with pytest.raises(ApplyError, match="Nothing was rolled back"):
         rollback(hand_built, _settings(home, hand_built), steps=2)
-    assert query(hand_built, "SELECT to_regclass('staging.latest_bars') IS NOT NULL") == [(True,)]
+    assert query(hand_built, "SELECT to_regclass('ref.notes') IS NOT NULL") == [(True,)]
     with connect(hand_built) as conn:
-        assert current_revision(conn) == view_back
+        assert current_revision(conn) == notes
 
 
 def test_differing_database_is_not_adopted_and_the_plan_is_returned(

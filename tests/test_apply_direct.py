@@ -12,7 +12,7 @@ from helpers import execute, query, scalar
 
 from schema_assets.apply import direct, history, lock
 from schema_assets.apply.lock import migration_lock, set_lock_timeout
-from schema_assets.apply.revision import build_migration
+from schema_assets.apply.migration import build_migration
 from schema_assets.database import connect
 from schema_assets.errors import ApplyError, ConcurrentRunError
 from schema_assets.plan import Plan, Step
@@ -59,7 +59,7 @@ def test_failing_transactional_step_rolls_back_the_whole_migration(empty_db: str
     assert query(empty_db, "SELECT success FROM schema_assets.schema_version") == [(False,)]
 
 
-def test_rerun_resumes_after_the_last_finished_non_transactional_step(empty_db: str) -> None:
+def test_failed_step_undoes_the_finished_steps_and_records_the_failure(empty_db: str) -> None:
     index_on_missing = Step(
         "index", "create", "public.other_x_idx",
         up=("CREATE INDEX CONCURRENTLY other_x_idx ON public.other (x)",),
@@ -68,33 +68,50 @@ def test_rerun_resumes_after_the_last_finished_non_transactional_step(empty_db: 
     migration = build_migration(
         Plan(steps=(*create_table_plan().steps, index_on_missing)), "20260101_000000_r", "r"
     )
+    with connect(empty_db, autocommit=True) as conn, pytest.raises(ApplyError) as info:
+        direct.apply_migration(conn, migration)
+    assert "step 3" in str(info.value)
+    assert "the migration was undone (2 finished step(s) undone" in str(info.value)
+    assert not _exists(empty_db, "public.t1") and not _exists(empty_db, "public.t1_note_idx")
+    assert scalar(empty_db, "SELECT count(*) FROM schema_assets.schema_version_steps") == 0
+    assert query(empty_db, "SELECT success, error LIKE '%undone%' FROM schema_assets.schema_version") == [(False, True)]  # fmt: skip
+
+
+def _as_if_killed_after(url: str, migration, positions: int) -> None:
+    """What a run killed after `positions` finished steps leaves: their effect, their rows."""
+    with connect(url, autocommit=True) as conn:
+        history.ensure(conn)
+        for position, step in enumerate(migration.up[:positions], 1):
+            for stmt in step.statements:
+                conn.execute(stmt)
+            history.record_step(conn, migration.revision, position, step.object, step.action, 1)
+
+
+def test_rerun_after_a_kill_resumes_after_the_last_finished_step(empty_db: str) -> None:
+    migration = build_migration(create_table_plan(), "20260101_000000_r", "r")
+    _as_if_killed_after(empty_db, migration, 1)
     with connect(empty_db, autocommit=True) as conn:
-        with pytest.raises(ApplyError, match="step 3"):
-            direct.apply_migration(conn, migration)
-        assert history.finished_steps(conn, migration.revision).keys() == {1, 2}
-        execute(empty_db, "CREATE TABLE public.other (x int)")
         results = direct.apply_migration(conn, migration)
-    assert [r.resumed for r in results] == [True, True, False]
-    assert _exists(empty_db, "public.other_x_idx")
+    assert [r.resumed for r in results] == [True, False]
+    assert _exists(empty_db, "public.t1_note_idx")
     assert scalar(empty_db, "SELECT count(*) FROM schema_assets.schema_version_steps") == 0
 
 
-def test_invalid_index_from_a_failed_concurrent_build_is_dropped_before_retry(
+def test_invalid_index_left_by_a_killed_concurrent_build_is_dropped_before_the_retry(
     empty_db: str,
 ) -> None:
     execute(empty_db, "CREATE TABLE public.u (x int); INSERT INTO public.u VALUES (1), (1)")
+    with pytest.raises(psycopg.errors.UniqueViolation):  # as a killed build would leave it
+        execute(empty_db, "CREATE UNIQUE INDEX CONCURRENTLY u_x_key ON public.u (x)")
+    assert query(empty_db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.u_x_key'::regclass") == [(False,)]  # fmt: skip
+    execute(empty_db, "DELETE FROM public.u WHERE ctid = (SELECT max(ctid) FROM public.u)")
     unique = Step(
         "index", "create", "public.u_x_key",
         up=("CREATE UNIQUE INDEX CONCURRENTLY u_x_key ON public.u (x)",),
         down=("DROP INDEX CONCURRENTLY public.u_x_key",), transactional=False,
     )  # fmt: skip
-    migration = _migration(unique, revision="20260101_000000_u")
     with connect(empty_db, autocommit=True) as conn:
-        with pytest.raises(ApplyError, match="could not create unique index"):
-            direct.apply_migration(conn, migration)
-        assert query(empty_db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.u_x_key'::regclass") == [(False,)]  # fmt: skip
-        execute(empty_db, "DELETE FROM public.u WHERE ctid = (SELECT max(ctid) FROM public.u)")
-        direct.apply_migration(conn, migration)
+        direct.apply_migration(conn, _migration(unique, revision="20260101_000000_u"))
     assert scalar(
         empty_db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.u_x_key'::regclass"
     )
@@ -119,7 +136,6 @@ def test_lock_timeout_is_retried_until_the_lock_is_free(
     empty_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(lock, "RETRY_DELAYS_S", (0.2, 0.4, 0.8))
-    monkeypatch.setattr(direct, "RETRY_DELAYS_S", (0.2, 0.4, 0.8))
     execute(empty_db, "CREATE TABLE public.busy (x int)")
     add = Step("column", "add", "public.busy.y", up=("ALTER TABLE public.busy ADD COLUMN y int",))
     holder = _hold_lock(empty_db, "public.busy", 0.6)
@@ -138,7 +154,7 @@ def test_lock_timeout_is_retried_until_the_lock_is_free(
 def test_lock_timeout_gives_up_after_the_retries_naming_the_step(
     empty_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(direct, "RETRY_DELAYS_S", (0.1, 0.1))
+    monkeypatch.setattr(lock, "RETRY_DELAYS_S", (0.1, 0.1))
     execute(empty_db, "CREATE TABLE public.busy (x int)")
     add = Step("column", "add", "public.busy.y", up=("ALTER TABLE public.busy ADD COLUMN y int",))
     holder = _hold_lock(empty_db, "public.busy", 3)

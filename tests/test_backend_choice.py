@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from apply_support import create_table_plan, make_home, settings_for
+from apply_support import make_home, schema_settings, settings_for
 from helpers import query, run_cli
 
 from schema_assets.apply import choose
@@ -64,9 +64,15 @@ def _break_env(home: Path) -> None:
     (home / "migrations" / "env.py").write_text("import this_module_does_not_exist\n")
 
 
+def _schema(home: Path) -> Path:
+    path = home / "schema.sql"
+    path.write_text("CREATE TABLE public.t1 (id bigint PRIMARY KEY);\n")
+    return path
+
+
 def test_auto_falls_back_when_env_py_is_broken_and_still_applies(home: Path, empty_db: str) -> None:
     _break_env(home)
-    result = choose.migrate(empty_db, settings_for(home, empty_db), plan=create_table_plan())
+    result = choose.migrate(empty_db, schema_settings(home, empty_db, _schema(home)))
     assert result.backend == "direct"
     assert "environment failed to load" in result.reason
     assert "this_module_does_not_exist" in result.reason
@@ -78,8 +84,7 @@ def test_strict_alembic_mode_fails_clearly_instead_of_falling_back(
 ) -> None:
     _break_env(home)
     with pytest.raises(AlembicUnavailable, match="SCHEMA_ASSETS_BACKEND=alembic but") as info:
-        choose.migrate(empty_db, settings_for(home, empty_db, backend="alembic"),
-                       plan=create_table_plan())  # fmt: skip
+        choose.migrate(empty_db, schema_settings(home, empty_db, _schema(home), "alembic"))
     assert info.value.exit_code == 2
     assert query(empty_db, "SELECT to_regclass('schema_assets.schema_version')") == [(None,)]
 

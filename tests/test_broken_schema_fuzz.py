@@ -16,6 +16,7 @@ import os
 import re
 
 import pytest
+from apply_support import make_home
 from click.testing import CliRunner
 from helpers import execute, query, table_fingerprint
 from hypothesis import HealthCheck, given, settings
@@ -204,6 +205,8 @@ def live(pg_server, tmp_path_factory):
     schema = tmp_path_factory.mktemp("fuzz") / "schema.sql"
     env = {
         "DATABASE_URL": url,
+        # one project home (history) for the module's database, across its tests
+        "SCHEMA_ASSETS_HOME": str(make_home(tmp_path_factory.mktemp("fuzz_home"))),
         "SCHEMA_ASSETS_SCHEMA_FILES": str(schema),
         "SCHEMA_ASSETS_BACKEND": "direct",
         "SCHEMA_ASSETS_ALLOW_DESTRUCTIVE": "1",  # even allowed, nothing may be destroyed

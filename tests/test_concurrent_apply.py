@@ -13,6 +13,7 @@ import pytest
 from apply_support import make_home
 from helpers import PROJECT_ROOT, execute, query, table_fingerprint
 
+from schema_assets.apply.choose import migrate
 from schema_assets.apply.lock import LOCK_KEY
 from schema_assets.catalog import take_snapshot
 from schema_assets.config import Settings
@@ -23,8 +24,8 @@ pytestmark = pytest.mark.slow
 OLD = """
 CREATE SCHEMA raw;
 CREATE TABLE raw.orders (order_id bigint PRIMARY KEY, account integer, qty integer, note text);
-INSERT INTO raw.orders SELECT i, i % 313, 1 + i % 90, 'n' || i FROM generate_series(1, 150000) i;
 """
+ROWS = "INSERT INTO raw.orders SELECT i, i % 313, 1 + i % 90, 'n' || i FROM generate_series(1, 150000) i"
 NEW = """
 CREATE SCHEMA raw;
 CREATE TABLE raw.orders (
@@ -69,10 +70,16 @@ def finish(proc: subprocess.Popen) -> tuple[float, float, str, bool, int]:
 
 @pytest.fixture
 def scenario(empty_db, tmp_path):
-    execute(empty_db, OLD)
-    schema = tmp_path / "schema.sql"
+    """A database the tool brought to OLD, with rows; the schema file now says NEW."""
+    schema, home = tmp_path / "schema.sql", make_home(tmp_path)
+    schema.write_text(OLD)
+    settings = dataclasses.replace(
+        Settings.from_env(), project_root=home, schema_files=(schema,), backend="direct"
+    )
+    migrate(empty_db, settings, message="old")
+    execute(empty_db, ROWS)
     schema.write_text(NEW)
-    return empty_db, schema, make_home(tmp_path)
+    return empty_db, schema, home
 
 
 @pytest.mark.parametrize("backend", ["direct", "alembic"])
@@ -87,8 +94,8 @@ def test_second_apply_waits_then_finds_nothing_to_do(scenario, backend):
     assert waiter[3] and waiter[4] == 0  # planned after the winner released the lock
     assert waiter[0] < winner[1]  # they really ran at the same time
     applied = query(url, "SELECT count(*) FROM schema_assets.schema_version WHERE success")
-    assert applied == [(1,)]
-    settings = dataclasses.replace(Settings.from_env(), schema_files=(schema,))
+    assert applied == [(2,)]  # the old state's baseline, and this one
+    settings = dataclasses.replace(Settings.from_env(), project_root=home, schema_files=(schema,))
     assert plan_database(url, (schema,), settings).is_empty
     assert table_fingerprint(url)["raw.orders"] == rows
 
@@ -102,6 +109,8 @@ def test_apply_waits_for_a_lock_holder_and_proceeds_when_it_lets_go(scenario):
         assert proc.poll() is None  # still waiting
         before = take_snapshot(url)
         holder.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
-    assert before.tables.keys() == {("raw", "orders")}
+    assert before.tables.keys() == {("raw", "orders")} and not before.indexes.keys() - {
+        ("raw", "orders_pkey")
+    }  # fmt: skip
     _, _, revision, skipped, steps = finish(proc)
     assert not skipped and steps > 0 and revision != "None"

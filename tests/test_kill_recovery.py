@@ -7,8 +7,9 @@ process's backend is executing the chosen statement. Afterwards the database mus
 old state, the new state, or a state a re-run completes; every row must still be there
 (count + checksum), and the re-run must reach exactly the state a clean run reaches.
 
-Both backends run the same scenario (the Alembic re-run resumes the killed revision after the
-steps that had committed).
+Both backends run the same scenario on a database adopted at the old state: the killed run
+has written the revision (from history) and started it; the re-run resumes it after the steps
+that had committed.
 """
 
 from __future__ import annotations
@@ -116,29 +117,29 @@ def invalid_indexes(url: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def scenario(pg_server, tmp_path_factory):
-    """Template database at the old state with data, the new schema file, the target state."""
+    """Template database at the old state with data (adopted: its history is a baseline of
+    the old schema), the new schema file, the target state."""
     tmp = tmp_path_factory.mktemp("kill")
-    new_file = tmp / "schema.sql"
+    new_file, old_file = tmp / "schema.sql", tmp / "old.sql"
     new_file.write_text(NEW)
+    old_file.write_text(OLD)
     template = scratch_name("tpl_kill")
     url = create_database(pg_server, template)
     execute(url, OLD + DATA)
+    adopted_home = make_home(tmp / "adopted")
+    adopt(url, _settings(adopted_home, (old_file,), "alembic"), message="baseline")
     # The state a clean, uninterrupted run reaches, and the statements it runs.
     clean = create_database(pg_server, scratch_name("kill_clean"), template=template)
-    settings = _settings(make_home(tmp / "clean"), (new_file,), "direct")
+    clean_home = tmp / "clean"
+    shutil.copytree(adopted_home, clean_home)
+    settings = _settings(clean_home, (new_file,), "direct")
     plan = plan_database(clean, (new_file,), settings)
     migrate(clean, settings, message="clean run")
     target = take_snapshot(clean)
     drop_database(pg_server, database_name(clean))
-    # Alembic needs the existing database adopted (baseline revision + stamp) first.
-    old_file = tmp / "old.sql"
-    old_file.write_text(OLD)
-    adopted_home = make_home(tmp / "adopted")
-    adopted = create_database(pg_server, scratch_name("tpl_kill_adopted"), template=template)
-    adopt(adopted, _settings(adopted_home, (old_file,), "alembic"), message="baseline")
     yield {
-        "templates": {"direct": template, "alembic": database_name(adopted)},
-        "homes": {"direct": make_home(tmp / "direct"), "alembic": adopted_home},
+        "template": template,
+        "home": adopted_home,
         "file": new_file,
         "plan": plan,
         "target": target,
@@ -146,7 +147,6 @@ def scenario(pg_server, tmp_path_factory):
         "rows": user_tables(url),
     }
     drop_database(pg_server, template)
-    drop_database(pg_server, database_name(adopted))
 
 
 def kill_points(plan) -> list[tuple[int, str]]:
@@ -199,9 +199,9 @@ def test_kill_minus_9_at_every_step_loses_nothing_and_a_rerun_completes(
     hit: list[tuple[int, str, str]] = []
     for number, (step, statement) in enumerate(points):
         name = scratch_name("kill")
-        url = create_database(pg_server, name, template=scenario["templates"][backend])
+        url = create_database(pg_server, name, template=scenario["template"])
         home = tmp_path / f"home{number}"
-        shutil.copytree(scenario["homes"][backend], home)
+        shutil.copytree(scenario["home"], home)
         settings = _settings(home, (scenario["file"],), backend)
         try:
             if not run_and_kill(url, scenario["file"], home, backend, statement):

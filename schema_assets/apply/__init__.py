@@ -1,6 +1,9 @@
-"""Appliers: Alembic (primary) and direct (fallback), both fed by the same `Plan`.
+"""Appliers: Alembic (primary) and direct (fallback), both running the same revision files.
 
-Entry points: `choose.select_backend`, `choose.migrate`, `rollback.rollback`, `status.status`,
-`adopt.adopt`. Modules: revision (plan → file), alembic and direct (the backends), history
-(`schema_version`), lock, sync (direct → Alembic), integrity (edited revisions).
+Entry points: `choose.migrate` / `migrate.migrate` (apply), `choose.select_backend`
+(`backend`), `rollback.rollback`, `status.status`, `adopt.adopt`, `migrate.write_new_revision`.
+Modules: migration (steps of a revision), revision (the file format), chain (the history
+graph), desired (frozen desired states), autogen (new revisions from history), gate
+(versioned check, drift), steps (the one step runner), alembic + ops (the Alembic backend and
+its operations), direct (the fallback backend), history (`schema_version`), lock, integrity.
 """

@@ -1,32 +1,27 @@
 """Adopt a database that already has the warehouse schema (and data) without touching it.
 
-If it matches the schema files, a baseline revision is written (the full create SQL from an
-empty database, so a fresh database can be built from revisions) and stamped: recorded as
-applied, nothing executed. If it does not match, the plan that would make it match is
-returned instead; `force` baselines the live state as it is and leaves the difference for the
-next `apply`.
+With revisions in `migrations/versions`: when the database is exactly the desired state at
+head, every revision is recorded as applied (not run) and Alembic's version table points at
+head. Without revisions: when the database is what the schema files describe, a baseline
+revision is written from the files (it runs them, frozen beside it, on an empty database) and
+recorded as applied. Otherwise the plan that would make it match is returned; `force` (only
+with no revisions) writes a baseline of the live state as it is.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
-from schema_assets.apply import history
+from schema_assets.apply import history as records
+from schema_assets.apply.chain import History, desired_snapshot
 from schema_assets.apply.lock import migration_lock
-from schema_assets.apply.revision import (
-    Migration,
-    RevisionFile,
-    build_migration,
-    chain_head,
-    new_revision_id,
-    revision_files,
-    write_revision,
-)
+from schema_assets.apply.migration import Migration
+from schema_assets.apply.revision import RevisionFile, read_revision_file
 from schema_assets.catalog import Snapshot, take_snapshot
 from schema_assets.config import Settings
 from schema_assets.errors import BadInputError
@@ -34,13 +29,11 @@ from schema_assets.plan import Plan
 
 log = logging.getLogger(__name__)
 
-BASELINE_IRREVERSIBLE = "it is a baseline: undoing it would drop the whole warehouse"
-
 
 @dataclass(frozen=True)
 class AdoptResult:
     adopted: bool
-    plan: Plan  # live database -> schema files (empty when they match)
+    plan: Plan  # live database -> desired state (empty when they match)
     backend: str
     revision: str | None = None
     revision_file: Path | None = None
@@ -48,12 +41,10 @@ class AdoptResult:
 
     def describe(self) -> str:
         if not self.adopted:
-            return (
-                f"not adopted: the database differs from the schema files ({self.plan.summary()})"
-            )
+            return f"not adopted: the database differs ({self.plan.summary()})"
         lines = [f"adopted with the {self.backend} backend; no data was changed"]
         if self.revision_file:
-            lines.append(f"baseline revision: {self.revision_file}")
+            lines.append(f"baseline revision: {self.revision_file} (commit it)")
         if self.stamped:
             lines.append(f"recorded as applied: {', '.join(self.stamped)}")
         if not self.plan.is_empty:
@@ -61,64 +52,31 @@ class AdoptResult:
         return "\n".join(lines)
 
 
-def empty_snapshot(server_url: str) -> Snapshot:
-    """What a brand-new database on this server looks like (it has `public`, for one)."""
-    from schema_assets.database import scratch_database
-
-    with scratch_database(server_url, "sa_empty") as url:
-        return take_snapshot(url)
-
-
-def baseline_migration(
-    target: Snapshot,
-    revision: str,
-    message: str,
-    settings: Settings,
-    server_url: str,
-    label: str = "",
-) -> Migration:
-    """Everything needed to build `target` from an empty database; downgrade is refused."""
-    from schema_assets.diff import diff_snapshots
-
-    plan = diff_snapshots(
-        empty_snapshot(server_url), target, managed_partition_pattern=settings.managed_partition_pattern,
-        source_label="empty database", target_label=label,
-    )  # fmt: skip
-    plan = dataclasses.replace(plan, target_fingerprint=target.fingerprint())
-    migration = build_migration(plan, revision, message)
-    return dataclasses.replace(migration, down=None, irreversible_reason=BASELINE_IRREVERSIBLE)
-
-
 def _managed(conn: psycopg.Connection) -> bool:
     from schema_assets.apply.alembic import current_revision
 
-    return bool(history.applied(conn)) or current_revision(conn) is not None
-
-
-def _chain(files: dict[str, RevisionFile]) -> list[RevisionFile]:
-    chain, node = [], chain_head(files)
-    while node is not None and node in files:
-        chain.append(files[node])
-        node = files[node].down_revision
-    return list(reversed(chain))
+    return bool(records.applied(conn)) or current_revision(conn) is not None
 
 
 def adopt(
-    url: str | None = None,
-    settings: Settings | None = None,
-    *,
-    force: bool = False,
-    message: str = "baseline",
+    url: str, settings: Settings, *, force: bool = False, message: str = "baseline"
 ) -> AdoptResult:
     """Baseline + stamp an existing database (see module docstring); never changes its data."""
-    from schema_assets.apply.choose import _server_url, select_backend
+    from schema_assets.apply.backend import select_backend
     from schema_assets.database import connect
 
-    settings = settings or Settings.from_env()
-    url = url or _server_url(settings)
     choice = select_backend(settings)
-    with connect(url, autocommit=True) as conn, migration_lock(conn):
+    with connect(url, autocommit=True) as conn, migration_lock(conn, settings.lock_wait):
         return adopt_locked(conn, url, settings, choice.name, force=force, message=message)
+
+
+def _diff(live: Snapshot, target: Snapshot, settings: Settings, label: str) -> Plan:
+    from schema_assets.diff import diff_snapshots
+
+    return diff_snapshots(
+        live, target, managed_partition_pattern=settings.managed_partition_pattern,
+        source_label="live database", target_label=label,
+    )  # fmt: skip
 
 
 def adopt_locked(
@@ -131,60 +89,83 @@ def adopt_locked(
     message: str = "baseline",
 ) -> AdoptResult:
     """`adopt` for a caller that already holds the migration lock on `conn`."""
+    from schema_assets.apply.autogen import compute
     from schema_assets.database import mask_url
-    from schema_assets.planner import plan_database
-    from schema_assets.shadow import shadow_snapshot
 
-    versions = settings.migrations_dir / "versions"
     if _managed(conn):
         raise BadInputError(
             f"{mask_url(url)} is already managed (it has a migration history): "
             "use `schema-assets apply`"
         )
-    plan = plan_database(url, settings.schema_files, settings)
-    if not plan.is_empty and not force:
-        return AdoptResult(False, plan, backend)
-    files = revision_files(versions)
+    history = History.read(settings.migrations_dir / "versions")
+    server = settings.shadow_server(url)
     live = take_snapshot(conn)
-    if files and not plan.is_empty:
-        raise BadInputError(
-            f"{versions} already holds revisions, so the live state (which differs from the "
-            "schema files) cannot become their baseline. Make the database match first "
-            "(`schema-assets apply`), or adopt into an empty versions directory."
-        )
-    history.ensure(conn)
-    if files:  # the revisions build exactly what the database already is: record them
-        chain = _chain(files)
+    head = history.head
+    if head is not None:
+        plan = _diff(live, desired_snapshot(history, head, server), settings, f"state at {head}")
+        if not plan.is_empty:
+            if force:
+                raise BadInputError(
+                    f"{history.versions_dir} already holds revisions, so the live state (which "
+                    "differs from head's) cannot become their baseline. Make the database match "
+                    "first, or adopt into an empty versions directory."
+                )
+            return AdoptResult(False, plan, backend)
+        chain = history.ordered(history.ancestors(head))
+        records.ensure(conn)
         for rf in chain:
-            _record(conn, rf.migration(), rf.checksum, backend, live)
-        if backend == "alembic":
-            _stamp(settings, url, chain[-1].revision)
+            _record(conn, rf.migration(), rf, backend, live)
+        _stamp(conn, chain[-1].revision)
         log.info("adopted: recorded %d existing revisions as applied", len(chain))
         return AdoptResult(True, plan, backend, stamped=tuple(r.revision for r in chain))
-    target = (
-        shadow_snapshot(settings.schema_files, settings.shadow_server(url))
-        if plan.is_empty
-        else live
+    if settings.mode == "versioned":
+        raise BadInputError(
+            "versioned mode never writes into the code tree, and there is no baseline revision "
+            "yet: adopt once in declarative mode (a developer machine) and commit the baseline"
+        )
+    from schema_assets.shadow import shadow_snapshot
+
+    files_plan = _diff(live, shadow_snapshot(list(settings.schema_files), server), settings,
+                       "schema files")  # fmt: skip
+    if not files_plan.is_empty and not force:
+        return AdoptResult(False, files_plan, backend)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = settings.schema_files if files_plan.is_empty else _live_sql(live, server, Path(tmp))
+        new = compute(history, files, server, settings, message)
+        if new is None:  # an empty database and empty files: nothing to record
+            return AdoptResult(True, files_plan, backend)
+        path = new.write(history.versions_dir)
+    rf = read_revision_file(path)
+    records.ensure(conn)
+    _record(conn, rf.migration(), rf, backend, live)
+    _stamp(conn, rf.revision)
+    return AdoptResult(True, files_plan, backend, rf.revision, path)
+
+
+def _live_sql(live: Snapshot, server: str, folder: Path) -> list[Path]:
+    """`adopt --force`: the live state as one schema file (the SQL that builds it from empty)."""
+    from schema_assets.apply.desired import empty_snapshot
+    from schema_assets.diff import diff_snapshots
+
+    plan = diff_snapshots(empty_snapshot(server), live, source_label="empty", target_label="live")
+    path = folder / "schema.sql"
+    path.write_text(
+        "-- The live database as adopted (schema-assets adopt --force).\n\n"
+        + "\n\n".join(s.rstrip().rstrip(";") + ";" for s in plan.up_sql())
+        + "\n",
+        encoding="utf-8",
     )
-    revision = new_revision_id(message, [r.version for r in history.rows(conn)])
-    migration = baseline_migration(target, revision, message, settings, url, mask_url(url))
-    path = None
-    if backend == "alembic":
-        path = write_revision(versions, migration, None)
-    _record(conn, migration, migration.checksum, backend, live)
-    if backend == "alembic":
-        _stamp(settings, url, revision)
-    return AdoptResult(True, plan, backend, revision, path)
+    return [path]
 
 
 def _record(
-    conn: psycopg.Connection, migration: Migration, checksum: str, backend: str, live: Snapshot
+    conn: psycopg.Connection, migration: Migration, rf: RevisionFile, backend: str, live: Snapshot
 ) -> None:
-    history.record(
+    records.record(
         conn,
         version=migration.revision,
         description=f"{migration.message} (adopted: recorded, not executed)",
-        checksum=checksum,
+        checksum=rf.checksum,
         up_sql=migration.up_sql,
         down_sql=migration.down_sql,
         backend=backend,
@@ -192,13 +173,13 @@ def _record(
         duration_ms=0,
         steps=[],
         snapshot=live.to_dict(),
-        target_fingerprint=migration.target_fingerprint,
+        target_fingerprint=rf.desired_sha256,
         migration=migration.to_dict(),
     )
 
 
-def _stamp(settings: Settings, url: str, revision: str) -> None:
-    from schema_assets.apply import alembic as alembic_backend
+def _stamp(conn: psycopg.Connection, revision: str) -> None:
+    """What `alembic stamp` does (no Alembic needed): the version table points at `revision`."""
+    from schema_assets.apply.alembic import set_current
 
-    cfg = alembic_backend.make_config(settings, url, lock_held=True)
-    alembic_backend.stamp(cfg, revision)
+    set_current(conn, revision)

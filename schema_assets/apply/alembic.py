@@ -1,47 +1,39 @@
-"""The Alembic backend: programmatic commands, `env.py`'s body, and the helpers revisions call.
+"""The Alembic backend: programmatic commands and the body of `migrations/env.py`.
 
-Revision files call `run(label, *sql)` for each step (statements go to psycopg verbatim,
-so `:name` or `%` in SQL are never taken for parameters; a lock timeout is retried); the
-`on_version_apply` hook then writes the same `schema_version` row the direct backend writes.
-Alembic is imported lazily: this module must import even where Alembic cannot.
+env.py registers the operations revisions call (`apply.ops`), keeps `schema_version`
+truthful (`on_version_apply`), undoes a revision whose step failed, and hooks the planner into
+`alembic revision --autogenerate` / `alembic check` (`process_revision_directives`). Alembic
+is imported lazily: this module must import even where Alembic cannot.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
-import sys
-import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 
 from schema_assets.apply import history
-from schema_assets.apply.direct import already_applied, drop_invalid_index
-from schema_assets.apply.lock import (
-    RETRY_DELAYS_S,
-    is_lock_timeout,
-    migration_lock,
-    set_lock_timeout,
-)
-from schema_assets.apply.revision import join_sql, read_revision_file
+from schema_assets.apply.lock import migration_lock, set_lock_timeout
+from schema_assets.apply.revision import op_steps, read_revision_file
+from schema_assets.apply.steps import undo_failed
 from schema_assets.config import Settings
-from schema_assets.database import mask_secrets
-from schema_assets.errors import ApplyError, BadInputError, SchemaAssetsError
+from schema_assets.errors import ApplyError, BadInputError, SchemaAssetsError, server_message
+from schema_assets.render import sql as sqltext
 
 log = logging.getLogger(__name__)
 
 VERSION_TABLE_SCHEMA = "schema_assets"
-#: Alembic's own table, created by us first so readable ids (`YYYYMMDD_HHMMSS_<slug>`) fit.
+#: Alembic's own table, created by us first (wider than Alembic's VARCHAR(32), for ids of
+#: older schema-assets versions; new ids fit in 32).
 VERSION_TABLE_DDL = (
     "CREATE TABLE IF NOT EXISTS schema_assets.alembic_version ("
     "version_num varchar(128) NOT NULL, "
     "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
 )
-
-#: Steps timed by `run` during the current revision; drained by `on_version_apply`.
-_TIMINGS: list[dict[str, Any]] = []
 
 
 class AlembicUnavailable(SchemaAssetsError):
@@ -50,192 +42,201 @@ class AlembicUnavailable(SchemaAssetsError):
     exit_code = 2
 
 
-# ----------------------------------------------------------------- helpers used by revisions
+# ----------------------------------------------------------------- env.py
 
 
-def _server_message(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", exc)
-    diag = getattr(orig, "diag", None)
-    message = getattr(diag, "message_primary", None) or str(orig)
-    sqlstate = getattr(orig, "sqlstate", None)
-    return mask_secrets(f"{message.strip()}" + (f" [SQLSTATE {sqlstate}]" if sqlstate else ""))
+def run_env(context: Any) -> None:
+    """Everything `migrations/env.py` does, kept here so it is importable and tested."""
+    from schema_assets.apply import ops  # noqa: F401 - registers op.step & co.
 
-
-def _progress_key() -> str | None:
-    """`<revision>` (or `<revision>:down`) of the revision file whose function called `run`."""
-    frame = sys._getframe(2)
-    revision = frame.f_globals.get("revision")
-    if not isinstance(revision, str):
-        return None
-    return revision + (":down" if frame.f_code.co_name == "downgrade" else "")
-
-
-def run(label: str, *statements: str, transactional: bool = True) -> None:
-    """Execute one step's statements (retrying lock timeouts) and time it for the history.
-
-    Each finished step is recorded in `schema_version_steps` (in its own transaction, so it
-    commits or vanishes with the step). A revision interrupted after some steps committed
-    (non-transactional ones, or those before an autocommit block) resumes after them when
-    run again, instead of failing on objects that already exist.
-    """
-    from alembic import op
-
-    ctx = op.get_context()
-    number = len(_TIMINGS) + 1
-    if ctx.as_sql:  # offline `--sql`: print the statements verbatim
-        for stmt in statements:
-            ctx.impl.static_output(stmt.rstrip().rstrip(";") + ";\n")
+    config = context.config
+    if config.attributes.get("probe"):
+        return  # `backend.select_backend` only checks that the environment loads
+    settings: Settings = config.attributes.get("settings") or Settings.from_env()
+    if context.is_offline_mode():
+        _run_offline(context)
         return
-    bind = op.get_bind()
-    # Straight to psycopg, without parameters: `%` and `:name` in SQL stay literal text.
-    driver: psycopg.Connection = bind.connection.driver_connection
-    key = _progress_key()
-    done = history.finished_steps(driver, key) if key else {}
-    if number in done:
-        log.info("step %d: %s already done by an interrupted run: skipped", number, label)
-        _TIMINGS.append(
-            {"step": number, "object": label, "action": label.split(" ")[0],
-             "duration_ms": done[number], "resumed": True}
-        )  # fmt: skip
-        return
-    started = time.perf_counter()
-    for stmt in statements:
-        if not transactional:
-            drop_invalid_index(driver, stmt)
-        for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
-            try:
-                if transactional:
-                    with bind.begin_nested():  # savepoint: a lock timeout is retried in place
-                        driver.execute(stmt.encode(), prepare=False)
-                else:
-                    driver.execute(stmt.encode(), prepare=False)
-                break
-            except Exception as exc:
-                if not transactional and already_applied(stmt, exc):
-                    log.warning(
-                        "step %d (%s): already applied by an interrupted run", number, label
-                    )
-                    break
-                if delay is not None and is_lock_timeout(exc):
-                    log.warning(
-                        "step %d (%s): lock timeout, retry %d in %.1fs",
-                        number, label, attempt + 1, delay,
-                    )  # fmt: skip
-                    time.sleep(delay)
-                    continue
-                raise ApplyError(
-                    f"step {number} ({label}) failed: {_server_message(exc)}\n"
-                    f"  statement: {stmt.strip().splitlines()[0][:160]}"
-                ) from exc
-    ms = round((time.perf_counter() - started) * 1000)
-    if key:
-        history.record_step(driver, key, number, label, label.split(" ")[0], ms)
-    log.info("step %d: %s (%d ms)", number, label, ms)
-    _TIMINGS.append(
-        {"step": number, "object": label, "action": label.split(" ")[0], "duration_ms": ms}
+    _run_online(context, settings)
+
+
+def _run_offline(context: Any) -> None:
+    """`--sql`: a script that applies from an empty database with `psql -v ON_ERROR_STOP=1`."""
+    context.configure(
+        dialect_name="postgresql",
+        literal_binds=True,
+        version_table_schema=VERSION_TABLE_SCHEMA,
+        transaction_per_migration=True,
+        on_version_apply=on_version_apply,
     )
+    impl = context.get_context().impl
+    for stmt in history.DDL:  # the bookkeeping schema exists before Alembic's version table
+        impl.static_output(" ".join(stmt.split()) + ";\n")
+    with context.begin_transaction():
+        context.run_migrations()
 
 
-def irreversible(revision: str, reason: str | None) -> None:
-    """Body of `downgrade()` for revisions that cannot be undone."""
-    raise ApplyError(
-        f"revision {revision} cannot be rolled back: {reason or 'it is irreversible'}. "
-        "Restore from a backup or write a new forward revision instead."
+def _run_online(context: Any, settings: Settings) -> None:
+    from sqlalchemy import MetaData, create_engine, pool
+
+    from schema_assets.apply import ops
+    from schema_assets.database import server_url, sqlalchemy_url
+
+    config = context.config
+    url = config.attributes.get("url") or server_url(settings)
+    engine = create_engine(sqlalchemy_url(url), poolclass=pool.NullPool)
+    ops.Recorder(engine)
+    try:
+        with contextlib.ExitStack() as stack:
+            if not config.attributes.get("lock_held"):
+                stack.enter_context(migration_lock(url, settings.lock_wait))
+            connection = stack.enter_context(engine.connect())
+            pg = cast(psycopg.Connection, connection.connection.driver_connection)
+            history.ensure(pg)
+            pg.execute(VERSION_TABLE_DDL)
+            set_lock_timeout(pg, settings.lock_timeout)
+            pg.commit()  # bookkeeping tables exist before Alembic looks at its version table
+            context.configure(
+                connection=connection,
+                version_table_schema=VERSION_TABLE_SCHEMA,
+                transaction_per_migration=True,
+                on_version_apply=on_version_apply,
+                # autogenerate: the planner, not SQLAlchemy's reflection, makes revisions
+                target_metadata=MetaData(),
+                include_name=lambda *args: False,
+                process_revision_directives=_revision_directives(settings, url),
+            )
+            try:
+                with context.begin_transaction():
+                    context.run_migrations()
+            except ops.StepFailed as failed:
+                raise _undo_failed_revision(url, settings, failed) from failed
+            finally:
+                ops.drain()
+    finally:
+        engine.dispose()
+
+
+def _undo_failed_revision(url: str, settings: Settings, failed: Any) -> ApplyError:
+    """After Alembic rolled back the failed revision's transaction: undo what had committed,
+    record the failure in `schema_version`, and return the error to raise."""
+    from schema_assets.database import connect
+
+    rf = read_revision_file(failed.path)
+    with connect(url, autocommit=True) as conn:
+        set_lock_timeout(conn, settings.lock_timeout)
+        undo = undo_failed(conn, op_steps(rf.up), failed.key, failed.position)
+        message = f"{failed}\n{undo.describe()}"
+        _record(conn, rf, success=False, error=message)
+    return ApplyError(message)
+
+
+def _record(conn: psycopg.Connection, rf: Any, **outcome: Any) -> None:
+    migration = rf.migration()
+    history.record(
+        conn,
+        version=rf.revision,
+        description=rf.message,
+        checksum=rf.checksum,
+        up_sql=migration.up_sql,
+        down_sql=migration.down_sql,
+        backend="alembic",
+        target_fingerprint=rf.desired_sha256,
+        migration=migration.to_dict(),
+        **outcome,
     )
 
 
 def on_version_apply(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
     """Alembic hook (inside the revision's transaction): keep `schema_version` truthful."""
-    timings = list(_TIMINGS)
-    _TIMINGS.clear()
-    if ctx.as_sql or step.is_stamp:
+    from schema_assets.apply import ops
+
+    run = ops.drain()
+    if step.is_stamp:
+        return
+    script = step.revision_map.get_revision(step.up_revision_id)
+    if ctx.as_sql:
+        ctx.impl.static_output(_offline_record(script, step.is_upgrade))
         return
     conn: psycopg.Connection = ctx.connection.connection.driver_connection
-    script = step.revision_map.get_revision(step.up_revision_id)
     if not step.is_upgrade:
         history.mark_rolled_back(conn, script.revision)
         history.clear_steps(conn, f"{script.revision}:down")
         return
     from schema_assets.catalog import take_snapshot
 
-    rf = read_revision_file(Path(script.path))
-    history.record(
+    timings = run.timings if run else []
+    _record(
         conn,
-        version=rf.revision,
-        description=rf.message or (script.doc or ""),
-        checksum=rf.checksum,
-        up_sql=join_sql(s for st in rf.up for s in st.statements),
-        down_sql=None if rf.down is None else join_sql(s for st in rf.down for s in st.statements),
-        backend="alembic",
+        read_revision_file(Path(script.path)),
         success=True,
         duration_ms=sum(t["duration_ms"] for t in timings),
         steps=timings,
         snapshot=take_snapshot(conn).to_dict(),
-        target_fingerprint=(rf.plan or {}).get("target_fingerprint"),
-        migration=rf.migration().to_dict(),
     )
-    history.clear_steps(conn, rf.revision)
+    history.clear_steps(conn, script.revision)
 
 
-# ----------------------------------------------------------------- env.py
+def _offline_record(script: Any, upgrade: bool) -> str:
+    """The history row an offline script writes (or marks rolled back), as SQL."""
+    lit = sqltext.literal  # every value below is rendered by render.sql.literal
+    if not upgrade:
+        where = f"WHERE version = {lit(script.revision)} AND success AND rolled_back_at IS NULL"
+        return f"UPDATE schema_assets.schema_version SET rolled_back_at = now() {where};\n"  # noqa: S608
+    rf = read_revision_file(Path(script.path))
+    migration = rf.migration()
+    values = [
+        lit(rf.revision), lit(rf.message), lit(rf.checksum), lit(migration.up_sql),
+        "NULL" if migration.down_sql is None else lit(migration.down_sql), "'alembic'", "true",
+        "NULL" if rf.desired_sha256 is None else lit(rf.desired_sha256),
+        lit(json.dumps(migration.to_dict())) + "::jsonb",
+    ]  # fmt: skip
+    columns = (
+        "version, description, checksum, up_sql, down_sql, backend, success, "
+        "target_fingerprint, migration"
+    )
+    return f"INSERT INTO schema_assets.schema_version ({columns}) VALUES ({', '.join(values)});\n"  # noqa: S608
 
 
-def run_env(context: Any) -> None:
-    """Everything `migrations/env.py` does, kept here so it is importable and tested."""
-    config = context.config
-    if config.attributes.get("probe"):
-        return  # `choose.select_backend` only checks that the environment loads
-    if context.is_offline_mode():
-        url = config.attributes.get("url") or _default_url()
-        context.configure(
-            url=_sa_url(url),
-            literal_binds=True,
-            version_table_schema=VERSION_TABLE_SCHEMA,
-            transaction_per_migration=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-        return
-    _run_online(context)
+# ----------------------------------------------------------------- autogenerate
 
 
-def _default_url() -> str:
-    from schema_assets.database import server_url
-
-    return server_url()
-
-
-def _sa_url(url: str) -> str:
-    from schema_assets.database import sqlalchemy_url
-
-    return sqlalchemy_url(url)
+def _check_only(context: Any, script: Any) -> bool:
+    """`alembic check` (list what is pending) rather than `alembic revision` (write it)."""
+    cmd = getattr(context.config.cmd_opts, "cmd", None)
+    if cmd:
+        return getattr(cmd[0], "__name__", "") == "check"
+    return script.message is None
 
 
-def _run_online(context: Any) -> None:
-    from sqlalchemy import create_engine, pool
+def _revision_directives(settings: Settings, url: str) -> Any:
+    def hook(context: Any, revision: Any, directives: list) -> None:
+        from schema_assets.apply import ops
+        from schema_assets.apply.autogen import compute
+        from schema_assets.apply.chain import History
 
-    config = context.config
-    url = config.attributes.get("url") or _default_url()
-    settings: Settings = config.attributes.get("settings") or Settings.from_env()
-    engine = create_engine(_sa_url(url), poolclass=pool.NullPool)
-    with contextlib.ExitStack() as stack:
-        if not config.attributes.get("lock_held"):
-            stack.enter_context(migration_lock(url, config.attributes.get("lock_wait")))
-        connection = stack.enter_context(engine.connect())
-        pg = connection.connection.driver_connection
-        history.ensure(pg)
-        pg.execute(VERSION_TABLE_DDL)  # before Alembic would create it with varchar(32)
-        set_lock_timeout(pg, settings.lock_timeout)
-        pg.commit()  # bookkeeping tables exist before Alembic looks at its version table
-        context.configure(
-            connection=connection,
-            version_table_schema=VERSION_TABLE_SCHEMA,
-            transaction_per_migration=True,
-            on_version_apply=on_version_apply,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-    engine.dispose()
+        script = directives[0]
+        opts = context.opts.get("revision_context")
+        if opts is not None and not opts.command_args.get("autogenerate"):
+            return  # plain `alembic revision`: a hand-written revision from script.py.mako
+        versions = versions_dir_of(context.config)
+        new = compute(
+            History.read(versions), settings.schema_files, settings.shadow_server(url),
+            settings, script.message or "auto",
+        )  # fmt: skip
+        if _check_only(context, script):
+            steps = new.migration.up if new else ()
+            script.upgrade_ops.ops[:] = [
+                ops.StepOp(s.label, s.statements) for s in steps
+            ]  # `alembic check` lists them and exits non-zero
+            return
+        directives[:] = []  # schema-assets writes the file (and its frozen schema files)
+        if new is None:
+            print("No changes: the schema files match the desired state recorded at head.")
+            return
+        path = new.write(versions)
+        print(f"  Generating {path} ...  done ({new.plan.summary()})")
+
+    return hook
 
 
 # ----------------------------------------------------------------- programmatic commands
@@ -254,11 +255,10 @@ def make_config(settings: Settings, url: str, *, lock_held: bool = False) -> Any
     return cfg
 
 
-def versions_dir(cfg: Any) -> Path:
+def versions_dir_of(cfg: Any) -> Path:
     from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory.from_config(cfg)
-    return Path(script.versions)
+    return Path(ScriptDirectory.from_config(cfg).versions)
 
 
 def probe(settings: Settings) -> str | None:
@@ -285,6 +285,8 @@ def _command(name: str, cfg: Any, *args: Any, **kwargs: Any) -> None:
     from alembic import command
     from alembic.util import CommandError
 
+    from schema_assets.database import mask_secrets
+
     try:
         getattr(command, name)(cfg, *args, **kwargs)
     except SchemaAssetsError:
@@ -292,9 +294,7 @@ def _command(name: str, cfg: Any, *args: Any, **kwargs: Any) -> None:
     except CommandError as exc:
         raise BadInputError(f"alembic {name}: {mask_secrets(str(exc))}") from exc
     except Exception as exc:
-        raise ApplyError(f"alembic {name} failed: {_server_message(exc)}") from exc
-    finally:
-        _TIMINGS.clear()
+        raise ApplyError(f"alembic {name} failed: {server_message(exc)}") from exc
 
 
 def upgrade(cfg: Any, target: str = "head") -> None:
@@ -311,7 +311,18 @@ def stamp(cfg: Any, target: str) -> None:
 
 def current_revision(conn: psycopg.Connection) -> str | None:
     """Alembic's current revision, read straight from its version table (no Alembic needed)."""
-    if conn.execute("SELECT to_regclass('schema_assets.alembic_version')").fetchone()[0] is None:
+    if history.scalar(conn, "SELECT to_regclass('schema_assets.alembic_version')") is None:
         return None
-    row = conn.execute("SELECT version_num FROM schema_assets.alembic_version").fetchone()
-    return row[0] if row else None
+    return history.scalar(conn, "SELECT version_num FROM schema_assets.alembic_version")
+
+
+def set_current(conn: psycopg.Connection, revision: str | None) -> None:
+    """Point Alembic's version table at `revision` (creating it): the direct backend keeps
+    Alembic in step with what it applied, so either backend can carry on."""
+    history.ensure(conn)
+    conn.execute(VERSION_TABLE_DDL)
+    conn.execute("DELETE FROM schema_assets.alembic_version")
+    if revision is not None:
+        conn.execute(
+            "INSERT INTO schema_assets.alembic_version (version_num) VALUES (%s)", (revision,)
+        )

@@ -38,6 +38,9 @@ DDL = (
         migration          jsonb,
         error              text
     )""",
+    # What a row records: a revision of the history, or a drift repair (never a revision).
+    "ALTER TABLE schema_assets.schema_version "
+    "ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'revision'",
     "CREATE INDEX IF NOT EXISTS schema_version_version_idx ON schema_assets.schema_version (version)",
     """
     CREATE TABLE IF NOT EXISTS schema_assets.schema_version_steps (
@@ -69,10 +72,11 @@ class HistoryRow:
     rolled_back_at: datetime | None
     migration: dict[str, Any] | None
     error: str | None
+    kind: str = "revision"
 
     @property
     def applied(self) -> bool:
-        return self.success and self.rolled_back_at is None
+        return self.success and self.rolled_back_at is None and self.kind == "revision"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,13 +93,28 @@ class HistoryRow:
                 for s in self.steps
             ],
             "error": self.error,
+            "kind": self.kind,
         }
 
 
-_COLUMNS = ", ".join(
-    f
-    for f in HistoryRow.__dataclass_fields__  # snapshot is large: read it on demand only
-)
+_FIELDS = [f for f in HistoryRow.__dataclass_fields__ if f != "kind"]  # no snapshot: on demand
+
+
+def _columns(conn: psycopg.Connection) -> str:
+    """The columns to read; a table made by an older version has no `kind` yet (read-only
+    commands such as `status` must not alter it)."""
+    has_kind = scalar(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = "
+        "'schema_assets.schema_version'::regclass AND attname = 'kind' AND NOT attisdropped)",
+    )
+    return ", ".join(_FIELDS) + (", kind" if has_kind else ", 'revision' AS kind")
+
+
+def scalar(conn: psycopg.Connection, query: str, params: tuple[Any, ...] = ()) -> Any:
+    """The first column of the first row (None without a row)."""
+    row = conn.execute(query, params).fetchone()
+    return None if row is None else row[0]
 
 
 def ensure(conn: psycopg.Connection) -> None:
@@ -105,19 +124,18 @@ def ensure(conn: psycopg.Connection) -> None:
 
 
 def exists(conn: psycopg.Connection) -> bool:
-    return (
-        conn.execute("SELECT to_regclass('schema_assets.schema_version')").fetchone()[0] is not None
-    )
+    return scalar(conn, "SELECT to_regclass('schema_assets.schema_version')") is not None
 
 
 def rows(conn: psycopg.Connection, *, limit: int | None = None) -> list[HistoryRow]:
     """History, oldest first (the last `limit` rows when given)."""
     if not exists(conn):
         return []
-    query = f"SELECT {_COLUMNS} FROM schema_assets.schema_version ORDER BY id"  # noqa: S608 - fixed column list
+    columns = _columns(conn)
+    query = f"SELECT {columns} FROM schema_assets.schema_version ORDER BY id"  # noqa: S608 - fixed column list
     if limit is not None:
         query = (
-            f"SELECT * FROM (SELECT {_COLUMNS} FROM schema_assets.schema_version "  # noqa: S608
+            f"SELECT * FROM (SELECT {columns} FROM schema_assets.schema_version "  # noqa: S608
             f"ORDER BY id DESC LIMIT {int(limit)}) t ORDER BY id"
         )
     with conn.cursor(row_factory=dict_row) as cur:
@@ -149,14 +167,15 @@ def record(
     target_fingerprint: str | None = None,
     migration: dict[str, Any] | None = None,
     error: str | None = None,
+    kind: str = "revision",
 ) -> int:
     """Insert one history row (in the caller's transaction); returns its id."""
     row = conn.execute(
         """
         INSERT INTO schema_assets.schema_version (version, description, checksum, duration_ms,
             up_sql, down_sql, backend, success, steps, snapshot, target_fingerprint, migration,
-            error)
-        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+            error, kind)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
         (
             version,
             description,
@@ -171,9 +190,11 @@ def record(
             target_fingerprint,
             Jsonb(migration) if migration is not None else None,
             error,
+            kind,
         ),  # fmt: skip
     ).fetchone()
-    return row[0]
+    assert row is not None  # INSERT ... RETURNING always returns the row
+    return int(row[0])
 
 
 def finish(
@@ -230,7 +251,8 @@ def finished_steps(conn: psycopg.Connection, version: str) -> dict[int, int]:
         return {}
     return dict(
         conn.execute(
-            "SELECT step, duration_ms FROM schema_assets.schema_version_steps WHERE version = %s",
+            "SELECT step, duration_ms FROM schema_assets.schema_version_steps "
+            "WHERE version = %s AND step > 0",
             (version,),
         ).fetchall()
     )
@@ -244,6 +266,46 @@ def record_step(
         "duration_ms) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (version, step) DO UPDATE "
         "SET duration_ms = EXCLUDED.duration_ms, finished_at = now()",
         (version, step, obj, action, duration_ms),
+    )
+
+
+#: Progress row written for every pending revision before a run starts: a run killed before
+#: its first step is recorded (a finished CREATE INDEX CONCURRENTLY, say) is still known as
+#: interrupted, so the next run resumes it instead of calling its first step drift.
+STARTED = 0
+
+
+def has_progress(conn: psycopg.Connection, version: str) -> bool:
+    """A run of `version` started (or finished steps) and did not complete: it was killed."""
+    if not exists(conn):
+        return False
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM schema_assets.schema_version_steps WHERE version = %s)",
+        (version,),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def mark_started(conn: psycopg.Connection, versions: list[str]) -> None:
+    for version in versions:
+        record_step(conn, version, STARTED, "started", "start", 0)
+
+
+def clear_unstarted(conn: psycopg.Connection, versions: list[str]) -> None:
+    """Drop the start markers of revisions that have no finished step (after a failure)."""
+    conn.execute(
+        "DELETE FROM schema_assets.schema_version_steps s WHERE s.step = %s AND s.version = "
+        "ANY(%s) AND NOT EXISTS (SELECT 1 FROM schema_assets.schema_version_steps o "
+        "WHERE o.version = s.version AND o.step <> %s)",
+        (STARTED, versions, STARTED),
+    )
+
+
+def delete_step(conn: psycopg.Connection, version: str, step: int) -> None:
+    """Forget one finished step (it was undone by compensation)."""
+    conn.execute(
+        "DELETE FROM schema_assets.schema_version_steps WHERE version = %s AND step = %s",
+        (version, step),
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import time
 from collections.abc import Iterator
 
@@ -20,8 +19,8 @@ log = logging.getLogger(__name__)
 
 #: Fixed advisory-lock key ("schema-assets" as a stable 63-bit number).
 LOCK_KEY = 0x5C4E_3A55_E75A_0001
-#: How long a run waits for another one before giving up (seconds);
-#: SCHEMA_ASSETS_LOCK_WAIT overrides it.
+#: How long a run waits for another one before giving up (seconds), unless told
+#: (`Settings.lock_wait`, from SCHEMA_ASSETS_LOCK_WAIT).
 DEFAULT_WAIT_S = 30.0
 _POLL_S = 0.2
 
@@ -37,24 +36,14 @@ def lock_holder_pid(conn: psycopg.Connection) -> int | None:
     return row[0] if row else None
 
 
-def lock_wait_s() -> float:
-    """Seconds to wait for the migration lock: SCHEMA_ASSETS_LOCK_WAIT, else DEFAULT_WAIT_S."""
-    from schema_assets.errors import BadInputError
-
-    value = os.environ.get("SCHEMA_ASSETS_LOCK_WAIT")
-    if not value:
-        return DEFAULT_WAIT_S
-    try:
-        return float(value)
-    except ValueError as exc:
-        raise BadInputError(
-            f"SCHEMA_ASSETS_LOCK_WAIT={value!r} is not a number of seconds"
-        ) from exc
+def _try_lock(conn: psycopg.Connection) -> bool:
+    row = conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()
+    return bool(row and row[0])
 
 
 @contextlib.contextmanager
 def migration_lock(
-    conn_or_url: psycopg.Connection | str, timeout_s: float | None = None
+    conn_or_url: psycopg.Connection | str, timeout_s: float = DEFAULT_WAIT_S
 ) -> Iterator[None]:
     """Hold the migration lock; polls `pg_try_advisory_lock` until `timeout_s`, then fails.
 
@@ -68,9 +57,8 @@ def migration_lock(
             yield
         return
     conn = conn_or_url
-    timeout_s = lock_wait_s() if timeout_s is None else timeout_s
     deadline = time.monotonic() + timeout_s
-    while not conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
+    while not _try_lock(conn):
         if time.monotonic() >= deadline:
             pid = lock_holder_pid(conn)
             raise ConcurrentRunError(

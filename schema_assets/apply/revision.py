@@ -1,329 +1,380 @@
-"""Plan → migration (the exact statements both backends run) → a readable Alembic revision file.
+"""Revision files: a `Migration` as a readable Alembic revision, and back (without importing it).
 
-A `Migration` is the unit both appliers execute and record: the plan's steps, with the safety
-archive statements placed right before each destructive step, in up and down order. The Alembic
-file is rendered from it and its checksum is recomputed from the file's own `upgrade()` calls,
-so an edit made after applying is caught (Flyway's "validate").
+One `op.step(label, up=..., down=...)` per step, the SQL that does it beside the SQL that
+undoes it, its lock and hazards in a one-line comment; `downgrade()` is `op.undo(upgrade)`.
+A baseline runs the schema files frozen beside it (`op.sql_file`). Names and SQL appear only
+inside literals made by `render.python.string` and comments made by `render.python.comment`.
+
+Files are read with `ast`, never imported: the direct applier runs them without Alembic, and
+the checksum covers the code of `upgrade()` and `downgrade()` (hand edits included) plus the
+SQL files they run, so an edit made after applying is caught.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
-import json
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from schema_assets.apply.desired import resolve
+from schema_assets.apply.migration import ExecStep, Migration, down_steps
 from schema_assets.errors import BadInputError
-from schema_assets.plan import Plan, Step
 from schema_assets.render import python as py
-from schema_assets.render.text import visible
+from schema_assets.render.text import one_line, visible
 
-#: Name of the helper revision files call for each step (see `schema_assets.apply.alembic`).
-RUN = "run"
+#: Alembic creates its version table with VARCHAR(32) (offline scripts too): ids fit in it.
+MAX_ID_LENGTH = 32
+_REVISION_ID = re.compile(rf"[A-Za-z0-9_]{{1,{MAX_ID_LENGTH}}}\Z")
+#: Rendered lines stay under this width (long SQL lines are split into concatenated literals).
+MAX_LINE = 190
+INDENT = "    "
+#: `kind` of a step read from a hand-written `op.execute("...")`.
+HAND = "sql"
 
 
 class RevisionEditedError(BadInputError):
     """An applied revision file no longer matches what was applied (checksum mismatch)."""
 
 
-@dataclass(frozen=True)
-class ExecStep:
-    """Statements executed together: one plan step (or its archive prelude)."""
-
-    number: int
-    kind: str
-    action: str
-    object: str
-    statements: tuple[str, ...]
-    transactional: bool = True
-
-    @property
-    def label(self) -> str:
-        return " ".join(p for p in (self.action, self.kind, self.object) if p)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "step": self.number,
-            "kind": self.kind,
-            "action": self.action,
-            "object": self.object,
-            "statements": list(self.statements),
-            "transactional": self.transactional,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> ExecStep:
-        return cls(
-            number=int(d["step"]),
-            kind=d.get("kind", ""),
-            action=d["action"],
-            object=d["object"],
-            statements=tuple(s.strip() for s in d["statements"]),
-            transactional=bool(d.get("transactional", True)),
-        )
-
-
-@dataclass(frozen=True)
-class Migration:
-    """What a revision does, independent of the backend that runs it."""
-
-    revision: str
-    message: str
-    up: tuple[ExecStep, ...]
-    down: tuple[ExecStep, ...] | None  # None: irreversible
-    irreversible_reason: str | None = None
-    plan: dict[str, Any] | None = None  # Plan.to_dict() it came from
-
-    @property
-    def checksum(self) -> str:
-        return sql_checksum(s for step in self.up for s in step.statements)
-
-    @property
-    def up_sql(self) -> str:
-        return join_sql(s for step in self.up for s in step.statements)
-
-    @property
-    def down_sql(self) -> str | None:
-        if self.down is None:
-            return None
-        return join_sql(s for step in self.down for s in step.statements)
-
-    @property
-    def target_fingerprint(self) -> str | None:
-        return (self.plan or {}).get("target_fingerprint") or None
-
-    @property
-    def destructive_objects(self) -> list[str]:
-        steps = (self.plan or {}).get("steps", [])
-        return [f"{s['action']} {s['kind']} {s['object']}" for s in steps if s.get("destructive")]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "revision": self.revision,
-            "message": self.message,
-            "up": [s.to_dict() for s in self.up],
-            "down": None if self.down is None else [s.to_dict() for s in self.down],
-            "irreversible_reason": self.irreversible_reason,
-            "plan": self.plan,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Migration:
-        return cls(
-            revision=d["revision"],
-            message=d.get("message", ""),
-            up=tuple(ExecStep.from_dict(s) for s in d["up"]),
-            down=None if d.get("down") is None else tuple(ExecStep.from_dict(s) for s in d["down"]),
-            irreversible_reason=d.get("irreversible_reason"),
-            plan=d.get("plan"),
-        )
-
-
-def sql_checksum(statements: Iterable[str]) -> str:
-    """sha256 of the statements joined by newlines (same formula as `Plan.checksum`)."""
-    return hashlib.sha256("\n".join(statements).encode()).hexdigest()
-
-
-def join_sql(statements: Iterable[str]) -> str:
-    return "\n\n".join(s.rstrip().rstrip(";") + ";" for s in statements)
-
-
-# ----------------------------------------------------------------------------- building
-
-
-def _archive(step: Step, revision: str) -> tuple[str, ...]:
-    from schema_assets.safety.archive import archive_statements  # owned by the safety layer
-
-    return tuple(archive_statements(step, revision))
-
-
-def _strip(statements: Iterable[str] | None) -> tuple[str, ...]:
-    return tuple(s.strip() for s in statements or () if s.strip())
-
-
-def build_migration(plan: Plan, revision: str, message: str, *, archive: bool = True) -> Migration:
-    """The statements to run for `plan`; destructive steps are preceded by their archive SQL.
-
-    Refusing destructive plans is the caller's job (`choose.refuse_destructive`): by the time a
-    migration is built, destruction has been allowed. `archive=False` is for undoing
-    revisions, whose objects' data goes away exactly as with their down SQL.
-    """
-    up: list[ExecStep] = []
-    for i, step in enumerate(plan.steps, 1):
-        if step.destructive and archive:
-            archive = _archive(step, revision)
-            if archive:
-                up.append(ExecStep(i, step.kind, "archive", step.object, _strip(archive), True))
-        up.append(
-            ExecStep(i, step.kind, step.action, step.object, _strip(step.up), step.transactional)
-        )
-    irreversible = [s for s in plan.steps if s.down is None]
-    down: tuple[ExecStep, ...] | None = None
-    reason = None
-    if irreversible:
-        reason = "; ".join(
-            f"{s.action} {s.kind} {s.object}: {s.irreversible_reason or 'irreversible'}"
-            for s in irreversible
-        )
-    else:
-        down = tuple(
-            ExecStep(
-                i, s.kind, f"revert {s.action}", s.object, tuple(s.down or ()), s.transactional
-            )
-            for i, s in reversed(list(enumerate(plan.steps, 1)))
-            if s.down
-        )
-    return Migration(revision, message, tuple(up), down, reason, plan.to_dict())
-
-
-def slugify(message: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")
-    return (slug or "auto")[:40].rstrip("_")
-
-
-def new_revision_id(message: str, existing: Iterable[str] = (), now: datetime | None = None) -> str:
-    """`YYYYMMDD_HHMMSS_<slug>`: sorts by time, and always after every existing revision."""
-    now = now or datetime.now(UTC)
-    stamps = [e[:15] for e in existing if re.match(r"^\d{8}_\d{6}", e)]
-    stamp = now.strftime("%Y%m%d_%H%M%S")
-    latest = max(stamps, default="")
-    if stamp <= latest:
-        bumped = datetime.strptime(latest, "%Y%m%d_%H%M%S").replace(tzinfo=UTC)
-        stamp = datetime.fromtimestamp(bumped.timestamp() + 1, UTC).strftime("%Y%m%d_%H%M%S")
-    return f"{stamp}_{slugify(message)}"
-
-
 # ----------------------------------------------------------------------------- rendering
 
 
-def _render_steps(steps: Sequence[ExecStep], indent: str = "    ") -> list[str]:
-    """One `run(label, *sql)` call per step. Labels and SQL hold names from catalogs and
-    schema files: they appear only as literals made by `render.python.string`, and in comments
-    made by `render.python.comment` (one line, control characters escaped)."""
-    lines: list[str] = []
-    for step in steps:
-        lines.append(indent + py.comment(f"step {step.number}: {step.label}"))
-        args = ", ".join([py.string(step.label), *(py.string(s.strip()) for s in step.statements)])
-        if step.transactional:
-            lines.append(f"{indent}{RUN}({args})")
-        else:
-            lines.append(f"{indent}with op.get_context().autocommit_block():")
-            lines.append(f"{indent}    {RUN}({args}, transactional=False)")
-    return lines
+def _pieces(line: str, width: int = 100) -> list[str]:
+    """A long line cut at spaces into pieces of about `width` (concatenated back exactly)."""
+    out: list[str] = []
+    while len(line) > width:
+        cut = line.rfind(" ", width // 2, width)
+        cut = width if cut == -1 else cut + 1
+        out.append(line[:cut])
+        line = line[cut:]
+    return out + ([line] if line else [])
 
 
-def _docstring_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+def _literal(value: str, indent: str) -> str:
+    """`value` as one Python literal; parenthesised concatenated pieces if a line would be long."""
+    text = py.string(value)
+    if all(len(indent) + len(line) <= MAX_LINE for line in text.splitlines()):
+        return text
+    pieces = [p for line in value.splitlines(keepends=True) for p in _pieces(line)]
+    inner = indent + INDENT
+    return "(\n" + "".join(f"{inner}{py.string(p)}\n" for p in pieces) + f"{indent})"
+
+
+def _sql(statements: Sequence[str], indent: str) -> str:
+    if len(statements) == 1:
+        return _literal(statements[0], indent)
+    inner = indent + INDENT
+    return "(\n" + "".join(f"{inner}{_literal(s, inner)},\n" for s in statements) + f"{indent})"
+
+
+def _comment(position: int, step: ExecStep) -> str:
+    parts = [f"{position}. {step.label}"]
+    if step.lock and step.lock != "none":
+        parts.append(step.lock)
+    if not step.transactional:
+        parts.append("outside a transaction")
+    parts.extend(step.hazards)
+    return py.comment(one_line(" · ".join(parts), MAX_LINE - 8))
+
+
+def _arguments(step: ExecStep, indent: str) -> list[str]:
+    args = [py.string(step.label), f"up={_sql(step.statements, indent)}"]
+    if step.down is None:
+        args.append("down=None")
+        args.append(f"irreversible={py.string(step.irreversible_reason or 'irreversible')}")
+    elif not step.down:
+        args.append("down=()")
+    else:
+        args.append(f"down={_sql(step.down, indent)}")
+    if not step.transactional:
+        args.append("transactional=False")
+    if step.destructive:
+        args.append("destructive=True")
+    return args
+
+
+def _render_step(position: int, step: ExecStep) -> list[str]:
+    ind = INDENT
+    if step.source is not None:
+        return [
+            ind + py.comment(f"{position}. the desired state itself, from the frozen file:"),
+            f"{ind}op.sql_file({py.string(step.source)})",
+        ]
+    lines = [ind + _comment(position, step)]
+    one = f"{ind}op.step({', '.join(_arguments(step, ind))})"
+    if "\n" not in one and len(one) <= MAX_LINE:
+        return [*lines, one]
+    inline = _arguments(step, ind)
+    if len(step.statements) == 1 and all("\n" not in a for a in inline[2:]):
+        # one multi-line statement (a CREATE TABLE, a view): up from the first line, down after
+        text = f"{ind}op.step({', '.join(inline)})"
+        if all(len(line) <= MAX_LINE for line in text.splitlines()):
+            return [*lines, *text.splitlines()]
+    arg = ind + INDENT
+    args = _arguments(step, arg)
+    return [*lines, f"{ind}op.step({args[0]},", *(f"{arg}{a}," for a in args[1:-1]),
+            f"{arg}{args[-1]})"]  # fmt: skip
 
 
 def render_revision(
-    migration: Migration, down_revision: str | None, create_date: datetime | None = None
+    migration: Migration,
+    down_revision: str | None,
+    *,
+    desired: Sequence[str] = (),
+    desired_sha256: str | None = None,
+    summary: str = "",
+    irreversible_baseline: str | None = None,
 ) -> str:
-    """Text of a readable Alembic revision file for `migration`."""
-    create_date = create_date or datetime.now(UTC)
-    plan = Plan.from_dict(migration.plan) if migration.plan else None
-    summary = plan.to_markdown() if plan else ""
-    body: list[str] = [
-        f'"""{_docstring_text(visible(migration.message))}',
+    """Text of the revision file for `migration` (deterministic: no dates, no paths)."""
+    doc = [
+        visible(migration.message),
         "",
         f"Revision ID: {migration.revision}",
-        f"Revises: {down_revision or ''}",
-        f"Create Date: {create_date.strftime('%Y-%m-%d %H:%M:%S')} UTC",
-        "Generated by schema-assets: do not edit after applying (the checksum is verified).",
-        "",
-        _docstring_text(summary.rstrip()),
-        '"""',
+        f"Revises: {down_revision or '-'}",
+    ]
+    if summary:
+        doc += textwrap.wrap(f"Plan: {visible(summary)}", 96, subsequent_indent="  ")
+    if desired:
+        doc.append(f"Desired state: the schema files frozen in {migration.revision}/ (in order).")
+    doc.append("")
+    doc += (
+        [
+            "Generated by `schema-assets revision` or `alembic revision --autogenerate`: the",
+            "baseline runs the frozen schema files on an empty database (an existing database",
+            "is adopted with `schema-assets adopt`: recorded, nothing run).",
+        ]
+        if irreversible_baseline is not None
+        else [
+            "Generated by `schema-assets revision` or `alembic revision --autogenerate`. One",
+            "op.step per step: its SQL, and beside it the SQL that undoes it; downgrade() runs",
+            "those in reverse. Hand edits (more op.* calls, data migrations) run, are recorded",
+            "with their durations, and count in the checksum that catches edits after applying.",
+        ]
+    )
+    body = [
+        py.string("\n".join(doc) + "\n"),
         "",
         "from alembic import op",
-        "",
-        f"from schema_assets.apply.alembic import irreversible, {RUN}",
         "",
         f"revision = {py.string(migration.revision)}",
         f"down_revision = {'None' if down_revision is None else py.string(down_revision)}",
         "branch_labels = None",
         "depends_on = None",
-        "",
-        "#: sha256 of the upgrade SQL, recorded in schema_assets.schema_version when applied.",
-        f"CHECKSUM = {py.string(migration.checksum)}",
-        "",
-        "",
-        "def upgrade() -> None:",
     ]
-    body.extend(_render_steps(migration.up) or ["    pass"])
+    if desired:
+        body += [
+            "",
+            "#: The schema files this revision leads to, frozen beside it (in order), and their sha256.",
+            "desired_state = (",
+            *(f"{INDENT}{py.string(path)}," for path in desired),
+            ")",
+            f"desired_sha256 = {py.string(desired_sha256 or '')}",
+        ]
+    body += ["", "", "def upgrade() -> None:"]
+    for position, step in enumerate(migration.up, 1):
+        body += _render_step(position, step)
+    if not migration.up:
+        body.append(f"{INDENT}pass")
     body += ["", "", "def downgrade() -> None:"]
-    if migration.down is None:
-        reason = migration.irreversible_reason
-        body.append(
-            f"    irreversible({py.string(migration.revision)}, "
-            f"{'None' if reason is None else py.string(reason)})"
-        )
+    if irreversible_baseline is not None:
+        body.append(f"{INDENT}op.irreversible({py.string(irreversible_baseline)})")
     else:
-        body.extend(_render_steps(migration.down) or ["    pass"])
-    body += [
-        "",
-        "",
-        "#: The plan this revision was generated from (schema-assets plan JSON).",
-        "PLAN_JSON = " + py.string(json.dumps(migration.plan, indent=1, default=str)),
-        "",
-    ]
-    return "\n".join(body)
+        body.append(f"{INDENT}op.undo(upgrade)  # the down SQL of upgrade()'s steps, last first")
+    return "\n".join(body) + "\n"
 
 
-# ----------------------------------------------------------------------------- reading files
+def write_revision(
+    versions_dir: Path, migration: Migration, down_revision: str | None, **render: Any
+) -> Path:
+    """Write `<revision>.py` (the revision id names the file: no path parts, at most 32 chars)."""
+    for rev in (migration.revision, down_revision):
+        if rev is not None and not _REVISION_ID.match(rev):
+            raise BadInputError(
+                f"not a valid revision id (letters, digits, _; at most {MAX_ID_LENGTH}): "
+                f"{visible(rev)}"
+            )
+    versions_dir.mkdir(parents=True, exist_ok=True)
+    path = versions_dir / f"{migration.revision}.py"
+    path.write_text(render_revision(migration, down_revision, **render), encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- reading
 
 
 @dataclass(frozen=True)
 class RevisionFile:
     path: Path
     revision: str
-    down_revision: str | None
+    down_revisions: tuple[str, ...]
+    message: str
+    desired: tuple[str, ...] | None  # frozen schema files (relative to the versions dir)
+    desired_sha256: str | None
     up: tuple[ExecStep, ...]
     down: tuple[ExecStep, ...] | None
-    plan: dict[str, Any] | None
-    message: str
-    irreversible_reason: str | None = None
+    irreversible_reason: str | None
+    opaque: tuple[str, ...]  # code the direct applier cannot run ("line N: ...")
+    checksum: str
 
     @property
-    def checksum(self) -> str:
-        return sql_checksum(s for step in self.up for s in step.statements)
+    def down_revision(self) -> str | None:
+        return self.down_revisions[0] if len(self.down_revisions) == 1 else None
 
     def migration(self) -> Migration:
         return Migration(
-            self.revision, self.message, self.up, self.down, self.irreversible_reason, self.plan
-        )
+            self.revision, self.message, self.up, self.down, self.irreversible_reason,
+            self.checksum,
+        )  # fmt: skip
 
 
-def _calls(func: ast.FunctionDef) -> tuple[tuple[ExecStep, ...], str | None]:
-    """The `run(label, *sql)` calls of a function in source order, and the reason given to
-    `irreversible(revision, reason)` if it calls that."""
-    steps: list[ExecStep] = []
-    irreversible: str | None = None
-    calls = sorted(
-        (n for n in ast.walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)),
-        key=lambda n: (n.lineno, n.col_offset),
+def _is_op_call(node: ast.AST, name: str | None = None) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "op"
+        and (name is None or node.func.attr == name)
     )
-    for call in calls:
-        if call.func.id == "irreversible":
-            reason = call.args[1] if len(call.args) > 1 else None
-            text = reason.value if isinstance(reason, ast.Constant) else None
-            irreversible = str(text or "it has an irreversible step")
-        if call.func.id != RUN or not call.args:
+
+
+def _is_autocommit_block(node: ast.AST) -> bool:
+    """`with op.get_context().autocommit_block():`"""
+    if not isinstance(node, ast.With) or len(node.items) != 1:
+        return False
+    call = node.items[0].context_expr
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "autocommit_block"
+        and _is_op_call(call.func.value, "get_context")
+    )
+
+
+def _literal_value(node: ast.AST) -> Any:
+    return ast.literal_eval(node)
+
+
+def _statements(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value.strip(),)
+    if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip() for v in value)
+    raise ValueError("SQL must be a string or a tuple of strings")
+
+
+def _step_call(call: ast.Call, position: int, transactional: bool) -> ExecStep:
+    args = [_literal_value(a) for a in call.args]
+    kw = {k.arg: _literal_value(k.value) for k in call.keywords if k.arg}
+    label = str(args[0] if args else kw["label"])
+    up = _statements(args[1] if len(args) > 1 else kw["up"])
+    down_value = args[2] if len(args) > 2 else kw.get("down", ())
+    action, _, obj = label.partition(" ")
+    return ExecStep(
+        position, "", action, obj, up,
+        transactional=transactional and bool(kw.get("transactional", True)),
+        down=None if down_value is None else _statements(down_value) if down_value else (),
+        destructive=bool(kw.get("destructive", False)),
+        irreversible_reason=kw.get("irreversible") if down_value is None else None,
+    )  # fmt: skip
+
+
+@dataclass
+class _Body:
+    steps: list[ExecStep]
+    opaque: list[str]
+    undo_at: int | None = None  # downgrade() calls op.undo(upgrade) after this many steps
+    irreversible: str | None = None
+    files: list[Path] | None = None
+
+
+def _read_body(
+    nodes: Sequence[ast.stmt], versions_dir: Path, out: _Body, transactional: bool = True
+) -> None:
+    for node in nodes:
+        if isinstance(node, ast.Pass) or (
+            isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        ):
             continue
-        values = [a.value for a in call.args if isinstance(a, ast.Constant)]
-        if len(values) != len(call.args) or not all(isinstance(v, str) for v in values):
+        if _is_autocommit_block(node):
+            _read_body(node.body, versions_dir, out, transactional=False)  # type: ignore[attr-defined]
             continue
-        transactional = not any(
-            k.arg == "transactional" and isinstance(k.value, ast.Constant) and not k.value.value
-            for k in call.keywords
+        call = (
+            node.value if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) else None
         )
-        statements = tuple(v.strip() for v in values[1:])
-        steps.append(ExecStep(len(steps) + 1, "", values[0], "", statements, transactional))
-    return tuple(steps), irreversible
+        try:
+            if call is not None and _is_op_call(call, "step"):
+                out.steps.append(_step_call(call, len(out.steps) + 1, transactional))
+                continue
+            if call is not None and _is_op_call(call, "sql_file"):
+                rel = str(_literal_value(call.args[0]))
+                path = resolve(versions_dir, rel)
+                out.files = (out.files or []) + [path]
+                out.steps.append(_file_step(path, rel, len(out.steps) + 1))
+                continue
+            if call is not None and _is_op_call(call, "execute") and call.args:
+                sql = _literal_value(call.args[0])
+                if isinstance(sql, str) and len(call.args) == 1 and not call.keywords:
+                    head = one_line(sql.strip().splitlines()[0] if sql.strip() else "", 60)
+                    out.steps.append(ExecStep(len(out.steps) + 1, HAND, "execute", head,
+                                              (sql.strip(),), transactional, down=None,
+                                              irreversible_reason="a statement written by hand"))  # fmt: skip
+                    continue
+            if call is not None and _is_op_call(call, "undo"):
+                out.undo_at = len(out.steps)
+                continue
+            if call is not None and _is_op_call(call, "irreversible"):
+                out.irreversible = str(_literal_value(call.args[0]) if call.args else "")
+                continue
+        except (ValueError, TypeError, SyntaxError, KeyError, IndexError):
+            pass  # not literal: code only Alembic can run
+        out.opaque.append(f"line {node.lineno}: {one_line(ast.unparse(node), 120)}")
+
+
+def undoable(steps: Sequence[ExecStep]) -> list[ExecStep]:
+    """The steps `op.undo(upgrade)` undoes: the op.step calls (hand-written op.execute calls
+    need their own reverse in downgrade(); a frozen file is only ever run by a baseline)."""
+    return [s for s in steps if s.source is None and s.kind != HAND]
+
+
+def op_steps(steps: Sequence[ExecStep]) -> list[ExecStep]:
+    """The steps Alembic runs through `op.step`/`op.sql_file` (numbered by the step runner;
+    hand-written `op.execute` calls are timed, not numbered)."""
+    return [s for s in steps if s.kind != HAND]
+
+
+def _file_step(path: Path, rel: str, position: int) -> ExecStep:
+    from schema_assets.sqlfiles import load_statements
+
+    statements = tuple(s.text for s in load_statements([path]))
+    return ExecStep(position, "file", "run", rel, statements, True, down=None,
+                    irreversible_reason="it builds the desired state from nothing",
+                    source=rel)  # fmt: skip
+
+
+def file_checksum(upgrade: ast.AST | None, downgrade: ast.AST | None, files: Sequence[Path]) -> str:
+    """sha256 of the code of upgrade() and downgrade() (not comments or formatting) and of
+    the SQL files they run: any edit that changes what runs changes it."""
+    digest = hashlib.sha256()
+    for fn in (upgrade, downgrade):
+        digest.update(ast.dump(fn).encode() if fn is not None else b"-")
+        digest.update(b"\0")
+    for path in files:
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _down_revisions(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
 
 
 def read_revision_file(path: Path) -> RevisionFile:
@@ -337,25 +388,44 @@ def read_revision_file(path: Path) -> RevisionFile:
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
-            if isinstance(target, ast.Name) and isinstance(node.value, ast.Constant):
-                assigns[target.id] = node.value.value
+            if isinstance(target, ast.Name):
+                try:
+                    assigns[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    pass
         elif isinstance(node, ast.FunctionDef):
             funcs[node.name] = node
-    if "revision" not in assigns:
+    if not isinstance(assigns.get("revision"), str):
         raise BadInputError(f"{path}: not an Alembic revision file (no `revision = ...`)")
-    up, _ = _calls(funcs["upgrade"]) if "upgrade" in funcs else ((), None)
-    down, irreversible = _calls(funcs["downgrade"]) if "downgrade" in funcs else ((), None)
-    plan = json.loads(assigns["PLAN_JSON"]) if assigns.get("PLAN_JSON") else None
+    versions_dir = path.parent
+    up = _Body([], [])
+    if "upgrade" in funcs:
+        _read_body(funcs["upgrade"].body, versions_dir, up)
+    down = _Body([], [])
+    if "downgrade" in funcs:
+        _read_body(funcs["downgrade"].body, versions_dir, down)
+    down_list: tuple[ExecStep, ...] | None = tuple(down.steps)
+    reason: str | None = None
+    if down.irreversible is not None:
+        down_list, reason = None, down.irreversible or "irreversible"
+    elif down.undo_at is not None:
+        undone, reason = down_steps(undoable(up.steps))
+        at = down.undo_at
+        down_list = None if undone is None else (*down.steps[:at], *undone, *down.steps[at:])
     doc = ast.get_docstring(tree) or ""
+    desired = assigns.get("desired_state")
     return RevisionFile(
         path=path,
-        revision=str(assigns["revision"]),
-        down_revision=assigns.get("down_revision"),
-        up=up,
-        down=None if irreversible else down,
-        plan=plan,
+        revision=assigns["revision"],
+        down_revisions=_down_revisions(assigns.get("down_revision")),
         message=doc.splitlines()[0] if doc else "",
-        irreversible_reason=irreversible,
+        desired=tuple(desired) if isinstance(desired, (tuple, list)) else None,
+        desired_sha256=assigns.get("desired_sha256"),
+        up=tuple(up.steps),
+        down=down_list,
+        irreversible_reason=reason,
+        opaque=tuple(up.opaque + down.opaque),
+        checksum=file_checksum(funcs.get("upgrade"), funcs.get("downgrade"), up.files or []),
     )
 
 
@@ -372,26 +442,5 @@ def revision_files(versions_dir: Path) -> dict[str, RevisionFile]:
     return out
 
 
-_REVISION_ID = re.compile(r"[A-Za-z0-9_]{1,128}\Z")
-
-
-def write_revision(versions_dir: Path, migration: Migration, down_revision: str | None) -> Path:
-    for rev in (migration.revision, down_revision):
-        if rev is not None and not _REVISION_ID.match(rev):  # it names a file: no path parts
-            raise BadInputError(f"not a valid revision id: {visible(rev)}")
-    versions_dir.mkdir(parents=True, exist_ok=True)
-    path = versions_dir / f"{migration.revision}.py"
-    path.write_text(render_revision(migration, down_revision), encoding="utf-8")
-    return path
-
-
-def chain_head(files: dict[str, RevisionFile]) -> str | None:
-    """The single head of a linear chain of revision files (None when there are none)."""
-    parents = {f.down_revision for f in files.values()}
-    heads = sorted(r for r in files if r not in parents)
-    if len(heads) > 1:
-        raise BadInputError(
-            f"migrations/versions has several heads ({', '.join(heads)}); merge them with "
-            "`alembic merge heads` or delete the stale revision file"
-        )
-    return heads[0] if heads else None
+def with_number(step: ExecStep, position: int) -> ExecStep:
+    return replace(step, number=position)

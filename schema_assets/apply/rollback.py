@@ -6,12 +6,12 @@ import logging
 
 import psycopg
 
-from schema_assets.apply import history
+from schema_assets.apply import direct, history
+from schema_assets.apply.desired import empty_snapshot
 from schema_assets.apply.lock import migration_lock, set_lock_timeout
-from schema_assets.apply.revision import build_migration
-from schema_assets.apply.sync import sync_revision_files
+from schema_assets.apply.migration import build_migration
 from schema_assets.config import Settings
-from schema_assets.errors import BadInputError
+from schema_assets.errors import ApplyError, BadInputError
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,6 @@ def _irreversible(conn: psycopg.Connection, targets: list[str]) -> list[tuple[st
 
 def _refuse_irreversible(conn: psycopg.Connection, targets: list[str]) -> None:
     """Check every revision to undo before undoing any: all of them, or nothing."""
-    from schema_assets.errors import ApplyError
-
     for version, reason in _irreversible(conn, targets):
         raise ApplyError(
             f"revision {version} cannot be rolled back: {reason}. Nothing was rolled back; "
@@ -52,24 +50,23 @@ def revert_to_snapshot(
     data, as their down SQL would. Runs with the direct step runner whatever the backend,
     then marks the revisions rolled back and moves Alembic's version back.
     """
-    from schema_assets.apply import direct
-    from schema_assets.apply.adopt import empty_snapshot
     from schema_assets.catalog import Snapshot, take_snapshot
     from schema_assets.diff import diff_snapshots
 
     applied = history.applied(conn)
     remaining = applied[: len(applied) - len(targets)]
     if remaining:
-        recorded = conn.execute(
-            "SELECT snapshot FROM schema_assets.schema_version WHERE id = %s", (remaining[-1].id,)
-        ).fetchone()[0]
+        recorded = history.scalar(
+            conn, "SELECT snapshot FROM schema_assets.schema_version WHERE id = %s",
+            (remaining[-1].id,),
+        )  # fmt: skip
         if recorded is None:
             raise BadInputError(
                 f"revision {remaining[-1].version} has no recorded snapshot to revert to"
             )
         target, label = Snapshot.from_dict(recorded), f"state after {remaining[-1].version}"
     else:
-        target, label = empty_snapshot(url), "empty database"
+        target, label = empty_snapshot(settings.shadow_server(url)), "empty database"
     plan = diff_snapshots(
         take_snapshot(conn), target, managed_partition_pattern=settings.managed_partition_pattern,
         source_label="live", target_label=label,
@@ -83,12 +80,12 @@ def revert_to_snapshot(
         history.clear_steps(conn, migration.revision)
         direct.move_alembic_version(conn)
 
-    direct._run_steps(conn, migration.revision, migration.up, finish)
+    direct.run_steps(conn, migration.revision, migration.up, finish)
 
 
 def rollback(
-    url: str | None = None,
-    settings: Settings | None = None,
+    url: str,
+    settings: Settings,
     *,
     to: str | None = None,
     steps: int = 1,
@@ -101,12 +98,11 @@ def rollback(
     brought back to the snapshot recorded after the last revision that stays (see
     `revert_to_snapshot`).
     """
-    from schema_assets.apply.choose import _connect, _server_url, select_backend
+    from schema_assets.apply.backend import select_backend
+    from schema_assets.database import connect
 
-    settings = settings or Settings.from_env()
-    url = url or _server_url(settings)
     choice = select_backend(settings)
-    with _connect(url) as conn, migration_lock(conn):
+    with connect(url, autocommit=True) as conn, migration_lock(conn, settings.lock_wait):
         history.ensure(conn)
         applied = [r.version for r in history.applied(conn)]
         if to is not None:
@@ -131,13 +127,11 @@ def rollback(
             from schema_assets.apply import alembic as alembic_backend
 
             cfg = alembic_backend.make_config(settings, url, lock_held=True)
-            versions = alembic_backend.versions_dir(cfg)
-            sync_revision_files(conn, cfg, versions)
+            if alembic_backend.current_revision(conn) != applied[-1]:  # the direct backend moved on
+                alembic_backend.set_current(conn, applied[-1])
             remaining = applied[: len(applied) - len(targets)]
             alembic_backend.downgrade(cfg, remaining[-1] if remaining else "base")
         else:
-            from schema_assets.apply import direct
-
             by_version = {r.version: r for r in history.applied(conn)}
             for version in targets:
                 direct.rollback_migration(conn, by_version[version])

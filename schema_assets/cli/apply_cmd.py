@@ -18,6 +18,12 @@ def _settings(backend: str | None = None) -> Settings:
     return settings
 
 
+def _url(settings: Settings) -> str:
+    from schema_assets.database import server_url
+
+    return server_url(settings)
+
+
 @click.command("revision")
 @click.option("-m", "--message", default="auto", show_default=True, help="Revision message.")
 @click.option(
@@ -26,25 +32,34 @@ def _settings(backend: str | None = None) -> Settings:
     help="Accept applied revision files that were edited: record their new checksums.",
 )
 def revision(message: str, repair: bool) -> None:
-    """Write the pending plan as the next Alembic revision file (without applying it)."""
+    """Write the next revision: head's recorded desired state -> the schema files.
+
+    Computed on shadow databases from the history in migrations/versions, never from a live
+    database: the same files give the same revision (byte for byte) on any machine. The same
+    as `alembic revision --autogenerate -m MESSAGE`. Nothing is applied.
+    """
     from schema_assets.apply import choose
 
     settings = _settings()
     if repair:
         from schema_assets.apply.integrity import repair_checksums
 
-        repaired = repair_checksums(settings=settings)
+        repaired = repair_checksums(_url(settings), settings)
         click.echo(
             f"recorded new checksums for: {', '.join(repaired)}"
             if repaired
             else "every applied revision file matches its recorded checksum"
         )
         return
-    plan, path = choose.write_plan_revision(settings=settings, message=message)
+    server = settings.shadow_server(_url(settings))
+    plan, path = choose.write_new_revision(settings, server, message=message)
     if path is None:
-        click.echo("no changes: the database already matches the schema files")
+        click.echo("no changes: the schema files match the desired state recorded at head")
         return
-    click.echo(f"wrote {one_line(path)} ({plan.summary()})")
+    click.echo(
+        f"new revision file: {one_line(path)} ({plan.summary()}); "
+        f"commit it with {one_line(path.stem)}/"
+    )
 
 
 @click.command("apply")
@@ -69,6 +84,12 @@ def revision(message: str, repair: bool) -> None:
 @click.option(
     "--rehearse", is_flag=True, help="Run the plan on a copy of the database and report on it."
 )
+@click.option(
+    "--repair-drift",
+    is_flag=True,
+    help="When the database differs from the desired state its history leads to, undo the "
+    "difference first (recorded as a repair in schema_version, never as a revision file).",
+)
 def apply(
     allow_destructive: bool | None,
     backend: str | None,
@@ -76,17 +97,44 @@ def apply(
     fmt: str,
     dry_run: bool = False,
     rehearse: bool = False,
+    repair_drift: bool = False,
 ) -> None:
-    """Bring the database to the schema files: plan, write the revision, upgrade, record."""
+    """Bring the database to the schema files through history.
+
+    Declarative mode (default): a schema-file change becomes a new revision file (reported:
+    commit it), then every pending revision is applied. Versioned mode
+    (SCHEMA_ASSETS_MODE=versioned): committed revisions only; changed files without a
+    revision stop the run (exit 1) before anything is touched. A database that drifted from
+    its history is refused (exit 1) unless --repair-drift.
+    """
     if dry_run or rehearse:
         from schema_assets.cli.safety_cmd import preview
 
-        preview(_settings(backend), rehearse=rehearse, allow_destructive=allow_destructive, fmt=fmt)
+        try:
+            preview(
+                _settings(backend), rehearse=rehearse, allow_destructive=allow_destructive, fmt=fmt
+            )
+        finally:
+            if fmt == "text":
+                _echo_irreversible(_settings(backend))
         return
     from schema_assets.cli.safety_cmd import enforce_lint
 
     enforce_lint(_settings(backend))
-    run_apply(_settings(backend), allow_destructive=allow_destructive, message=message, fmt=fmt)
+    run_apply(
+        _settings(backend), allow_destructive=allow_destructive, message=message, fmt=fmt,
+        repair_drift=repair_drift,
+    )  # fmt: skip
+
+
+def _echo_irreversible(settings: Settings) -> None:
+    """After the dry-run plan: its irreversible steps and where a failure would stop."""
+    from schema_assets.apply.choose import irreversible_notice
+    from schema_assets.planner import plan_database
+
+    plan = plan_database(_url(settings), settings.schema_files, settings)
+    for line in irreversible_notice(plan):
+        click.echo(line)
 
 
 def run_apply(
@@ -96,13 +144,15 @@ def run_apply(
     message: str = "auto",
     dry_run: bool = False,
     fmt: str = "text",
+    repair_drift: bool = False,
 ) -> None:
     """Body of `apply`, shared with options added by other layers (e.g. --dry-run)."""
     from schema_assets.apply import choose
 
     result = choose.migrate(
-        settings=settings, allow_destructive=allow_destructive, message=message, dry_run=dry_run
-    )
+        _url(settings), settings, allow_destructive=allow_destructive, message=message,
+        dry_run=dry_run, repair_drift=repair_drift,
+    )  # fmt: skip
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -113,11 +163,13 @@ def run_apply(
     if result.dry_run:
         click.echo(result.plan.to_sql(), nl=False)
         return
+    if result.repaired:
+        click.echo("drift repaired first (recorded as a repair in schema_assets.schema_version)")
     if result.revision_file:
-        click.echo(f"revision file: {result.revision_file}")
+        click.echo(f"new revision file: {one_line(result.revision_file)} (commit it)")
     for obj, action, ms in result.steps:
-        click.echo(f"  {ms:>7} ms  {one_line(action):<8} {one_line(obj)}")
-    click.echo(f"applied {result.revision} in {result.total_ms} ms")
+        click.echo(f"  {ms:>7} ms  {one_line(action):<8} {one_line(obj, 120)}")
+    click.echo(f"applied {one_line(', '.join(result.applied))} in {result.total_ms} ms")
 
 
 @click.command("rollback")
@@ -134,19 +186,20 @@ def rollback(to: str | None, steps: int, revert_irreversible: bool, backend: str
     """Undo applied revisions with their down SQL (either backend)."""
     from schema_assets.apply import rollback as rollback_
 
+    settings = _settings(backend)
     undone = rollback_.rollback(
-        settings=_settings(backend), to=to, steps=steps, revert_irreversible=revert_irreversible
+        _url(settings), settings, to=to, steps=steps, revert_irreversible=revert_irreversible
     )
     if not undone:
         click.echo("nothing to roll back")
-    settings = _settings(backend)
     for version in undone:
         click.echo(f"rolled back {version}")
         kept = sorted((settings.migrations_dir / "versions").glob(f"{version}*.py"))
         if kept:
             click.echo(
-                f"  its revision file {kept[0].name} is kept (as Alembic does): an Alembic "
-                "`apply` upgrades to it again; delete it if the schema files no longer want it"
+                f"  its revision file {kept[0].name} is kept (as Alembic does): the next "
+                "`apply` upgrades to it again; delete it (and its folder) and revert the schema "
+                "files if you no longer want it"
             )
 
 
@@ -160,6 +213,7 @@ def _status_text(data: dict) -> str:
     backend = data["backend"]
     lines = [
         f"database:        {v(data['database'])}",
+        f"mode:            {data.get('mode', '-')}",
         f"backend:         {backend['name'] or 'unusable'} ({v(backend['reason'])})",
         f"alembic current: {v(data['alembic_current'] or '-')}",
         f"applied version: {v(data['applied_version'] or '-')} ({data['applied_count']} applied)",
@@ -206,7 +260,8 @@ def status(fmt: str) -> None:
     """Backend in use and why, current revision, applied history, pending plan, integrity."""
     from schema_assets.apply import status as status_
 
-    data = status_.status(settings=_settings())
+    settings = _settings()
+    data = status_.status(_url(settings), settings)
     click.echo(json.dumps(data, indent=2, default=str) if fmt == "json" else _status_text(data))
 
 
@@ -221,7 +276,8 @@ def adopt(force: bool, message: str) -> None:
     """
     from schema_assets.apply.adopt import adopt as do_adopt
 
-    result = do_adopt(settings=_settings(), force=force, message=message)
+    settings = _settings()
+    result = do_adopt(_url(settings), settings, force=force, message=message)
     if not result.adopted:
         click.echo("the database differs from the schema files; this plan would make it match:")
         click.echo(result.plan.to_sql(), nl=False)

@@ -21,7 +21,7 @@ import psycopg
 from psycopg import sql
 
 from schema_assets.diff.sqltext import ident, qualified
-from schema_assets.errors import ApplyError, BadInputError
+from schema_assets.errors import ApplyError, BadInputError, server_message
 from schema_assets.plan import Step
 
 log = logging.getLogger(__name__)
@@ -315,9 +315,9 @@ def restore(url: str, name: str, *, at: dt.datetime | None = None) -> RestoreRes
                 else:
                     result = _restore_columns(conn, info, archive_cols)
         except psycopg.Error as exc:
-            message = (exc.diag.message_primary or str(exc)).strip()
             raise ApplyError(
-                f"restore of {name} into {'.'.join(info.source)} failed, nothing changed: {message}"
+                f"restore of {name} into {'.'.join(info.source)} failed, nothing changed: "
+                f"{server_message(exc)}"
             ) from exc
     log.info("%s", result.summary())
     return result

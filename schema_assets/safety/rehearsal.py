@@ -40,6 +40,8 @@ from schema_assets.plan import Plan
 log = logging.getLogger(__name__)
 
 COPY_PREFIX = "sa_rehearsal"
+#: `lock_timeout` when the caller passes no settings (the Settings default).
+DEFAULT_LOCK_TIMEOUT = "5s"
 LOCK_SAMPLE_S = 0.002
 
 #: Executes one step of a migration on `conn` the way the real applier does.
@@ -247,7 +249,8 @@ def row_counts(conn: psycopg.Connection) -> dict[str, int]:
     counts = {}
     for name in names:
         # `name` was produced by format('%I.%I'): already quoted by the server.
-        counts[name] = conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # noqa: S608
+        row = conn.execute(f"SELECT count(*) FROM {name}").fetchone()  # noqa: S608
+        counts[name] = row[0] if row else 0
     conn.commit()
     return counts
 
@@ -319,28 +322,32 @@ _LOCK_RANK = {
 # --------------------------------------------------------------------------- rehearsing
 
 
-def _direct_executor(conn: psycopg.Connection, settings: Settings) -> StepExecutor:
-    """The direct applier's own step runner (savepoints, lock-timeout retries, invalid-index
-    cleanup, progress rows), fed one step at a time so each can be timed and watched."""
-    from schema_assets.apply import direct, history
+def _direct_executor(conn: psycopg.Connection, lock_timeout: str) -> StepExecutor:
+    """The appliers' shared step runner (savepoints, lock-timeout retries, invalid-index
+    cleanup), fed one step at a time so each can be timed and watched; a transactional step
+    runs in a transaction of its own."""
     from schema_assets.apply.lock import set_lock_timeout
+    from schema_assets.apply.steps import run_step
 
-    history.ensure(conn)
-    set_lock_timeout(conn, settings.lock_timeout)
-    counter = iter(range(1, 1_000_000))
+    set_lock_timeout(conn, lock_timeout)
 
     def run(conn: psycopg.Connection, step: Any) -> None:
-        direct._run_steps(conn, f"rehearsal:{next(counter)}", [step], lambda results: None)
+        if step.transactional:
+            with conn.transaction():
+                run_step(conn, step, step.number, key=None)
+        else:
+            run_step(conn, step, step.number, key=None)
 
     return run
 
 
-def _server_message(exc: BaseException) -> str:
-    if not hasattr(exc, "diag") and isinstance(exc.__cause__, psycopg.Error):
+def _failure(exc: BaseException) -> str:
+    """The server's message for a failed step (the step itself is named by the report)."""
+    from schema_assets.errors import ApplyError, server_message
+
+    if isinstance(exc, ApplyError) and exc.__cause__ is not None:
         exc = exc.__cause__
-    diag = getattr(exc, "diag", None)
-    primary = getattr(diag, "message_primary", None) if diag else None
-    return mask_secrets((primary or str(exc)).strip())
+    return server_message(exc)
 
 
 def rehearse(
@@ -352,9 +359,9 @@ def rehearse(
     allow_template: bool = True,
 ) -> RehearsalReport:
     """Run `plan` on a copy of the database at `url`; the copy is always dropped."""
-    from schema_assets.apply.revision import build_migration
+    from schema_assets.apply.migration import build_migration
 
-    settings = settings or Settings.from_env()
+    lock_timeout = settings.lock_timeout if settings is not None else DEFAULT_LOCK_TIMEOUT
     started = time.perf_counter()
     migration = build_migration(plan, scratch_name("rehearsal"), "rehearsal")
     declared = {i: s.lock for i, s in enumerate(plan.steps, 1)}
@@ -364,7 +371,7 @@ def rehearse(
         copy_ms = (time.perf_counter() - started) * 1000
         with connect(copy_url, autocommit=True) as conn:
             rows_before = row_counts(conn)
-            executor = apply_fn or _direct_executor(conn, settings)
+            executor = apply_fn or _direct_executor(conn, lock_timeout)
             sampler = LockSampler(copy_url)
             try:
                 for exec_step in migration.up:
@@ -376,7 +383,7 @@ def rehearse(
                         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                             conn.commit()
                     except (psycopg.Error, SchemaAssetsError) as exc:
-                        failure = _server_message(exc)
+                        failure = _failure(exc)
                         with contextlib.suppress(psycopg.Error):
                             conn.rollback()
                     duration = (time.perf_counter() - t0) * 1000

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schema_assets.apply.revision import build_migration, render_revision
+from schema_assets.apply.migration import build_migration
+from schema_assets.apply.revision import render_revision
 from schema_assets.plan import Plan, Step
 from schema_assets.render import markdown as md
 from schema_assets.render import python as py
@@ -130,7 +131,15 @@ def test_plan_text_keeps_one_line_per_item(names: list[str], note: str, source: 
 
 # ----------------------------------------------------------------------------- revision files
 
-_ALLOWED_CALLS = {"run", "irreversible"}
+#: The only calls a generated revision makes: Alembic operations of schema-assets.
+_OPS = {"step", "undo", "sql_file", "irreversible"}
+
+
+def _data(node: ast.AST) -> bool:
+    """A literal (string, None, bool) or a tuple of them: data, never code."""
+    if isinstance(node, ast.Constant):
+        return True
+    return isinstance(node, ast.Tuple) and all(_data(e) for e in node.elts)
 
 
 def _revision_for(names: list[str], message: str) -> str:
@@ -140,22 +149,31 @@ def _revision_for(names: list[str], message: str) -> str:
 
 def _assert_only_data(source: str, names: list[str]) -> None:
     tree = ast.parse(source)
-    literals = set()
+    literals: set[object] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-            assert name in _ALLOWED_CALLS | {"autocommit_block", "get_context"}, ast.dump(node)
-            if name in _ALLOWED_CALLS:
-                assert all(isinstance(a, ast.Constant) for a in node.args), ast.dump(node)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            literals.add(node.value)
+            assert isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+            assert func.value.id == "op" and func.attr in _OPS, ast.dump(node)
+            values = [*node.args, *(k.value for k in node.keywords)]
+            if func.attr == "undo":
+                assert len(values) == 1 and isinstance(values[0], ast.Name)
+                assert values[0].id == "upgrade"
+            else:
+                assert all(_data(v) for v in values), ast.dump(node)
+            for value in values:
+                data = ast.literal_eval(value) if _data(value) else None
+                literals.update(data if isinstance(data, tuple) else (data,))
     for stmt in tree.body:
         assert isinstance(stmt, (ast.Expr, ast.ImportFrom, ast.Assign, ast.FunctionDef))
         if isinstance(stmt, ast.Expr):  # the module docstring only
             assert isinstance(stmt.value, ast.Constant)
-    for name in names:  # each name is there, as data
-        assert any(sql.ident(name) in lit for lit in literals)
+        if isinstance(stmt, ast.Assign):
+            assert _data(stmt.value), ast.dump(stmt)
+        if isinstance(stmt, ast.ImportFrom):
+            assert stmt.module == "alembic" and [a.name for a in stmt.names] == ["op"]
+    for name in names:  # each name is there, as data (in the SQL a step runs)
+        assert any(isinstance(v, str) and sql.ident(name) in v for v in literals)
 
 
 @given(names=st.lists(NAMES, min_size=1, max_size=3), message=TEXT)

@@ -1,8 +1,8 @@
 """Compare two snapshots and produce the ordered, reviewable migration `Plan`.
 
 Pure: no database access. `diff_snapshots(source, target)` is the migration that turns
-`source` into `target`; rename hints, per-kind comparators (`registry.COMPARATORS`) and
-dependency ordering (`order.py`) are its parts.
+`source` into `target`; rename hints, the comparators of the registered kinds
+(`catalog/kinds.py`) and dependency ordering (`order.py`) are its parts.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from schema_assets.catalog.model import Snapshot
 from schema_assets.diff.context import build_context
 from schema_assets.diff.order import order_changes
-from schema_assets.diff.registry import COMPARATORS
 from schema_assets.diff.renames import apply_hints, flag_possible_renames, parse_hints
 from schema_assets.plan import Plan
 
@@ -30,7 +29,9 @@ def diff_snapshots(
     hints = parse_hints(renames)
     renamed, changes = apply_hints(source, target, hints)
     ctx = build_context(renamed, target, managed_partition_pattern)
-    for _kind, compare in COMPARATORS:
+    from schema_assets.catalog.kinds import comparators
+
+    for compare in comparators():
         changes.extend(compare(ctx))
     changes, rename_warnings = flag_possible_renames(changes, renamed, target)
     ordered = order_changes(changes)

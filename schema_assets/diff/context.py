@@ -187,7 +187,7 @@ def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | Non
         ):
             ctx.recreated_views.add(key)
     readers: dict[tuple, set[Name]] = {}
-    for d in source.dependencies:
+    for d in source.dependencies.values():
         view = (d.schema, d.name)
         if d.ref_kind == "function":
             readers.setdefault(("f", d.ref_schema, d.ref_name), set()).add(view)
@@ -219,7 +219,7 @@ def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | Non
 def view_depth(snap: Snapshot) -> dict[Name, int]:
     """Depth of each view in the view-on-view graph (0: reads only tables)."""
     reads: dict[Name, set[Name]] = {}
-    for d in snap.dependencies:
+    for d in snap.dependencies.values():
         if d.ref_kind == "relation" and (d.ref_schema, d.ref_name) in snap.views:
             reads.setdefault((d.schema, d.name), set()).add((d.ref_schema, d.ref_name))
     depth: dict[Name, int] = {}

@@ -102,14 +102,16 @@ def _rename_table(snap: Snapshot, old: Name, new: Name) -> Snapshot:
         if seq.owned_by and (seq.owned_by[0], seq.owned_by[1]) == old:
             seq = dataclasses.replace(seq, owned_by=(new[0], new[1], seq.owned_by[2]))
         sequences[k] = seq
-    deps = tuple(
-        dataclasses.replace(d, ref_name=new[1])
-        if d.ref_kind == "relation" and (d.ref_schema, d.ref_name) == old
-        else d
-        for d in snap.dependencies
-    )
-    return dataclasses.replace(
-        snap,
+    deps = {
+        d.key: d
+        for d in (
+            dataclasses.replace(d, ref_name=new[1])
+            if d.ref_kind == "relation" and (d.ref_schema, d.ref_name) == old
+            else d
+            for d in snap.dependencies.values()
+        )
+    }
+    return snap.replace(
         tables=tables,
         constraints=constraints,
         indexes=indexes,
@@ -167,14 +169,16 @@ def _rename_column(snap: Snapshot, table: Name, old: str, new: str) -> Snapshot:
         if seq.owned_by and (seq.owned_by[0], seq.owned_by[1]) == table:
             seq = dataclasses.replace(seq, owned_by=(*table, col(seq.owned_by[2])))
         sequences[k] = seq
-    deps = tuple(
-        dataclasses.replace(d, ref_column=col(d.ref_column))
-        if (d.ref_schema, d.ref_name) == table and d.ref_column
-        else d
-        for d in snap.dependencies
-    )
-    return dataclasses.replace(
-        snap,
+    deps = {
+        d.key: d
+        for d in (
+            dataclasses.replace(d, ref_column=col(d.ref_column))
+            if (d.ref_schema, d.ref_name) == table and d.ref_column
+            else d
+            for d in snap.dependencies.values()
+        )
+    }
+    return snap.replace(
         tables=tables,
         constraints=constraints,
         indexes=indexes,

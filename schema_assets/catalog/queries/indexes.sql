@@ -1,5 +1,5 @@
 -- name: indexes  (including those backing constraints; diff skips the latter)
-SELECT n.nspname AS schema, ic.relname AS name, tc.relname AS table_name,
+SELECT n.nspname AS schema, ic.relname AS name, tc.relname AS "table",
        pg_get_indexdef(i.indexrelid) AS definition,
        i.indisunique AS is_unique, i.indisprimary AS is_primary, i.indisvalid AS is_valid,
        am.amname AS method,
@@ -16,6 +16,7 @@ SELECT n.nspname AS schema, ic.relname AS name, tc.relname AS table_name,
        ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
              FROM generate_series(i.indnkeyatts + 1, i.indnatts) k) AS include_columns,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       i.indisclustered AS clustered,
        (SELECT d.description FROM pg_description d WHERE d.objoid = ic.oid
           AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0) AS comment
 FROM pg_index i

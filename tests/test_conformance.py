@@ -31,6 +31,8 @@ class Case:
     before: str
     after: str
     renames: dict[str, str] = field(default_factory=dict)
+    data: str = ""  # run on "before" only: its rows must survive the plan and the down SQL
+    using: dict[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -66,6 +68,8 @@ def parse_cases(text: str, file: str) -> list[Case]:
                 "\n".join(current["before"]).strip(),
                 "\n".join(current["after"]).strip(),
                 current["renames"],
+                "\n".join(current.get("data", [])).strip(),
+                current["using"],
             )
         )
 
@@ -75,18 +79,23 @@ def parse_cases(text: str, file: str) -> list[Case]:
             finish()
             if not title:
                 raise CorpusError(f"{file}:{number}: case without a title")
-            current, section = {"title": title, "line": number, "renames": {}}, None
+            current, section = {"title": title, "line": number, "renames": {}, "using": {}}, None
             continue
         if current is None:
             continue  # file header comments
-        hint = _marker(line, "renames")
-        if hint is not None and section is None:
-            old, sep, new = hint.partition("=")
-            if not sep or not old.strip() or not new.strip():
-                raise CorpusError(f"{file}:{number}: rename hint must be old=new: {hint!r}")
-            current["renames"][old.strip()] = new.strip()
+        for hint_kind in ("renames", "using"):
+            hint = _marker(line, hint_kind)
+            if hint is not None and section is None:
+                old, sep, new = hint.partition("=")
+                if not sep or not old.strip() or not new.strip():
+                    raise CorpusError(f"{file}:{number}: {hint_kind} hint must be a=b: {hint!r}")
+                current[hint_kind][old.strip()] = new.strip()
+                break
+        else:
+            hint = None
+        if hint is not None:
             continue
-        if line.strip() in ("-- before:", "-- after:"):
+        if line.strip() in ("-- before:", "-- after:", "-- data:"):
             section = line.strip()[3:-1]
             if section in current:
                 raise CorpusError(f"{file}:{number}: second '-- {section}:' in one case")
@@ -144,4 +153,11 @@ def test_parser_rejects_duplicate_titles() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_case_round_trips(pg_server: str, case: Case) -> None:
-    assert_roundtrip(pg_server, case.before, case.after, renames=case.renames or None)
+    assert_roundtrip(
+        pg_server,
+        case.before,
+        case.after,
+        renames=case.renames or None,
+        data_sql=case.data,
+        using=case.using or None,
+    )

@@ -100,10 +100,16 @@ class Witnessed:
     dump: str
 
 
+#: What pg_dump leaves out on purpose but a schema still holds: extension versions
+#: (CREATE EXTENSION is dumped without VERSION).
+_UNDUMPED_SQL = "SELECT extname, extversion FROM pg_extension ORDER BY 1"
+
+
 def witness(db: PooledDatabase, label: str) -> Witnessed:
     process = start_dump(db.url)  # runs while the snapshot is taken
     snap = take_snapshot(db.conn)
-    return Witnessed(label, snap, finish_dump(process))
+    extras = [f"-- extension {n} version {v}" for n, v in db.conn.execute(_UNDUMPED_SQL)]
+    return Witnessed(label, snap, finish_dump(process) + "\n".join(extras))
 
 
 def assert_complete(a: Witnessed, b: Witnessed) -> None:

@@ -8,6 +8,7 @@ one query file and one line here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable
 from typing import Any
 
@@ -70,6 +71,13 @@ def _with_columns(relation_kinds: str, build: Any) -> Any:
 
 
 def _table(r: dict[str, Any]) -> Table:
+    if r["is_partition"]:
+        # A table attached as a partition keeps attislocal on its columns, one created
+        # PARTITION OF does not: nothing else (pg_dump included) can tell them apart, and
+        # DETACH makes every column local again. Partition columns count as inherited.
+        r["columns"] = tuple(
+            c if not c.is_local else dataclasses.replace(c, is_local=False) for c in r["columns"]
+        )
     r["parents"] = tuple(tuple(p) for p in (r["parents"] or ()))
     r["options"] = tuple(r["options"] or ())
     r["acl"] = tuple(r["acl"] or ())

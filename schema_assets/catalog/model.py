@@ -170,6 +170,9 @@ class Index:
     predicate: str | None = None
     comment: str | None = None
     clustered: bool = False  # ALTER TABLE ... CLUSTER ON this index
+    # The definition after "ON [ONLY] schema.table " ("USING btree (a) WHERE ..."): SQL is
+    # rendered from name, table and body, never by editing `definition`.
+    body: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)

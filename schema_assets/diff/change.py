@@ -35,6 +35,10 @@ class Change:
     notes: tuple[str, ...] = ()
     irreversible_reason: str | None = None
     archive: dict[str, Any] | None = None
+    # Relation names (schema, name) this change creates or frees: a name dropped and
+    # created again in one plan is dropped first (order.py).
+    creates: tuple[tuple[str, str], ...] = ()
+    drops: tuple[tuple[str, str], ...] = ()
 
     def to_step(self) -> Step:
         return Step(

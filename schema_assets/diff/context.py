@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from schema_assets.catalog.model import Constraint, Enum, Function, Name, Snapshot
+from schema_assets.catalog.model import Constraint, Enum, Function, Name, Snapshot, Table
 from schema_assets.diff.sqltext import type_name
 
 
@@ -27,6 +27,12 @@ class Context:
     recreated_enums: set[Name] = field(default_factory=set)
     recreated_functions: set[tuple[str, str, str]] = field(default_factory=set)
     kept_partitions: set[Name] = field(default_factory=set)
+    # Tables whose kind or partition key changes: rebuilt with their rows (tables.py).
+    rebuilt: set[Name] = field(default_factory=set)
+    # Source partitions set aside with a rebuilt ancestor (they go with it, data copied).
+    aside: set[Name] = field(default_factory=set)
+    # USING expressions for type changes, by (schema, table, column).
+    using: dict[tuple[str, str, str], str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     _cache: dict[str, dict] = field(default_factory=dict, repr=False)
 
@@ -59,6 +65,29 @@ class Context:
     def is_partitioned(self, snap: Snapshot, rel: Name) -> bool:
         t = snap.tables.get(rel)
         return bool(t and t.kind == "p")
+
+    def children(self, snap: Snapshot, rel: Name) -> list[Name]:
+        """Direct partitions of `rel` in `snap` (sorted), from an index built once."""
+        name = "children_src" if snap is self.source else "children_dst"
+        if name not in self._cache:
+            index: dict[Name, list[Name]] = {}
+            for key, t in snap.tables.items():
+                if t.parent:
+                    index.setdefault(t.parent, []).append(key)
+            for keys in index.values():
+                keys.sort()
+            self._cache[name] = index
+        return self._cache[name].get(rel, [])
+
+    def descendants(self, snap: Snapshot, rel: Name) -> list[Name]:
+        """All partitions below `rel`, parents before their own partitions."""
+        out: list[Name] = []
+        todo = list(self.children(snap, rel))
+        while todo:
+            key = todo.pop(0)
+            out.append(key)
+            todo.extend(self.children(snap, key))
+        return out
 
 
 def function_signature(f: Function) -> tuple[str, str, str]:
@@ -119,8 +148,14 @@ def enum_needs_recreate(old: Enum, new: Enum) -> bool:
     return not all(label in it for label in old.labels)
 
 
-def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | None) -> Context:
+def build_context(
+    source: Snapshot,
+    target: Snapshot,
+    managed_pattern: str | None,
+    using: dict[tuple[str, str, str], str] | None = None,
+) -> Context:
     ctx = Context(source, target, re.compile(managed_pattern) if managed_pattern else None)
+    ctx.using = dict(using or {})
     src_rel = set(source.tables) | set(source.views)
     dst_rel = set(target.tables) | set(target.views)
     if ctx.managed_partition:
@@ -141,6 +176,22 @@ def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | Non
     for k in set(source.views) & set(target.tables):
         ctx.new_relations.add(k)
         ctx.dropped_relations.add(k)
+    # Plain <-> partitioned, or another partition key: rebuilt with the rows (tables.py).
+    changed = {
+        k for k in source.tables.keys() & target.tables.keys()
+        if needs_rebuild(source.tables[k], target.tables[k])
+    }  # fmt: skip
+    for k in sorted(changed):
+        if _has_ancestor_in(source, k, changed):
+            continue  # set aside and recreated with its rebuilt ancestor
+        ctx.rebuilt.add(k)
+        ctx.new_relations.add(k)
+        ctx.dropped_relations.add(k)
+        for d in ctx.descendants(source, k):
+            ctx.aside.add(d)
+            ctx.dropped_relations.add(d)
+        ctx.new_relations.update(ctx.descendants(target, k))
+    ctx.kept_partitions -= ctx.aside
 
     for key, old in source.enums.items():
         new = target.enums.get(key)
@@ -214,6 +265,32 @@ def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | Non
             ctx.dropped_relations.add(view)
         todo.extend(readers.get(("r", *view), ()))
     return ctx
+
+
+def needs_rebuild(a: Table, b: Table) -> bool:
+    """PostgreSQL cannot turn `a` into `b` in place: another kind or partition key, or an
+    inheritance child whose columns must become inherited-only (attislocal cannot be unset)."""
+    if (a.kind, a.partition_key) != (b.kind, b.partition_key):
+        return True
+    if a.parents == b.parents or a.is_partition or b.is_partition:
+        return False
+    for col in b.columns:
+        old = a.column(col.name)
+        if not col.is_local and (old is None or old.is_local):
+            return True
+    return False
+
+
+def _has_ancestor_in(snap: Snapshot, key: Name, keys: set[Name]) -> bool:
+    seen: set[Name] = set()
+    parent = snap.tables[key].parent
+    while parent and parent not in seen:
+        if parent in keys:
+            return True
+        seen.add(parent)
+        t = snap.tables.get(parent)
+        parent = t.parent if t else None
+    return False
 
 
 def view_depth(snap: Snapshot) -> dict[Name, int]:

@@ -11,7 +11,7 @@ from schema_assets.catalog.model import Snapshot, View
 from schema_assets.diff import phases
 from schema_assets.diff.change import Change, display
 from schema_assets.diff.context import Context, view_depth
-from schema_assets.diff.indexes import create_sql as create_index_sql
+from schema_assets.diff.indexes import index_sql
 from schema_assets.diff.privileges import grant_statements
 from schema_assets.diff.sqltext import ident, literal, qualified
 
@@ -28,7 +28,7 @@ def create_view_sql(v: View, snap: Snapshot) -> list[str]:
     out = [f"CREATE {_keyword(v)} {q}{options} AS\n{body}"]
     if v.kind == "m":
         out.extend(
-            create_index_sql(i)
+            index_sql(i)
             for _, i in sorted(snap.indexes.items())
             if (i.schema, i.table) == (v.schema, v.name)
         )

@@ -1,6 +1,12 @@
 -- name: indexes  (including those backing constraints; diff skips the latter)
 SELECT n.nspname AS schema, ic.relname AS name, tc.relname AS "table",
        pg_get_indexdef(i.indexrelid) AS definition,
+       -- what follows "... ON [ONLY] schema.table ": rendered again from structured parts
+       substr(pg_get_indexdef(i.indexrelid),
+              length(format('CREATE %%sINDEX %%s ON %%s%%s.%%s ',
+                            CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END,
+                            quote_ident(ic.relname), CASE WHEN ic.relkind = 'I' THEN 'ONLY ' END,
+                            quote_ident(n.nspname), quote_ident(tc.relname))) + 1) AS body,
        i.indisunique AS is_unique, i.indisprimary AS is_primary, i.indisvalid AS is_valid,
        am.amname AS method,
        ic.relkind = 'I' AS is_partitioned,

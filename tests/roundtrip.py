@@ -141,28 +141,35 @@ GROUP BY 1
 """
 
 
-def table_data(conn: psycopg.Connection) -> dict[str, dict[str, object]]:
-    """Per top-level table (partitions count through their parent): columns and rows."""
-    out: dict[str, dict[str, object]] = {}
-    for name, columns, types in conn.execute(_DATA_SQL).fetchall():
-        out[name] = {"columns": dict(zip(columns, types, strict=True))}
-    return out
+def table_columns(conn: psycopg.Connection) -> dict[str, dict[str, str]]:
+    """Per top-level table (partitions count through their parent): column → type."""
+    return {
+        name: dict(zip(columns, types, strict=True))
+        for name, columns, types in conn.execute(_DATA_SQL).fetchall()
+    }
+
+
+def shared_columns(
+    a: dict[str, dict[str, str]], b: dict[str, dict[str, str]]
+) -> dict[str, list[str]]:
+    """Tables on both sides, with the columns both give the same type: what must not change."""
+    return {
+        name: [c for c in sorted(a[name]) if b[name].get(c) == a[name][c]]
+        for name in sorted(a.keys() & b.keys())
+    }
 
 
 def data_fingerprint(
-    conn: psycopg.Connection, shape: dict[str, dict[str, object]], other: dict
+    conn: psycopg.Connection, columns: dict[str, list[str]]
 ) -> dict[str, tuple[int, str]]:
-    """count(*) and md5 over the columns both shapes give the same type, for shared tables."""
+    """count(*) and an order-free md5 over the given columns of each table."""
     out: dict[str, tuple[int, str]] = {}
-    for name in sorted(shape.keys() & other.keys()):
-        mine, theirs = shape[name]["columns"], other[name]["columns"]
-        cols = [c for c in sorted(mine) if theirs.get(c) == mine[c]]  # type: ignore[union-attr]
+    for name, cols in columns.items():
         row = f"row({', '.join(cols)})::text" if cols else "''"
-        count, digest = conn.execute(
+        out[name] = conn.execute(
             f"SELECT count(*), coalesce(md5(string_agg(md5({row}), '' ORDER BY md5({row}))), '') "  # noqa: S608 - names come from format('%I')
             f"FROM {name}"
         ).fetchone()
-        out[name] = (count, digest)
     return out
 
 
@@ -189,7 +196,7 @@ def assert_roundtrip(
         apply_sql(after_db.conn, after_sql)
         before, after = witness(before_db, "before"), witness(after_db, "after")
         assert_complete(before, after)
-        shape = table_data(before_db.conn)
+        kept = shared_columns(table_columns(before_db.conn), table_columns(after_db.conn))
         plan = diff_snapshots(
             before.snapshot,
             after.snapshot,
@@ -199,9 +206,7 @@ def assert_roundtrip(
             target_label="after",
             **({"using": using} if using else {}),
         )
-        rows = (
-            data_fingerprint(before_db.conn, shape, table_data(after_db.conn)) if data_sql else {}
-        )
+        rows = data_fingerprint(before_db.conn, kept) if data_sql else {}
         apply_plan(before_db.conn, plan)
         applied = witness(before_db, "after the plan")
         assert_complete(applied, after)
@@ -212,10 +217,8 @@ def assert_roundtrip(
         )
         assert replan.is_empty, f"re-plan is not empty:\n{replan.to_sql()}"
         if data_sql:
-            moved = data_fingerprint(before_db.conn, table_data(before_db.conn), shape)
-            assert moved == {k: v for k, v in rows.items() if k in moved}, (
-                f"rows changed by the plan:\n  before {rows}\n  after  {moved}"
-            )
+            moved = data_fingerprint(before_db.conn, kept)
+            assert moved == rows, f"rows changed by the plan:\n  before {rows}\n  after  {moved}"
         if plan.reversible and not plan.is_empty:
             apply_plan(before_db.conn, plan, down=True)
             restored = witness(before_db, "restored by the down SQL")
@@ -223,8 +226,8 @@ def assert_roundtrip(
             difference_text = snapshot_difference(restored.snapshot, before.snapshot)
             assert not difference_text, f"down SQL did not restore before:\n{difference_text}"
             if data_sql:
-                back = data_fingerprint(before_db.conn, table_data(before_db.conn), shape)
-                assert back == {k: v for k, v in rows.items() if k in back}, (
+                back = data_fingerprint(before_db.conn, kept)
+                assert back == rows, (
                     f"rows changed by the down SQL:\n  before {rows}\n  after  {back}"
                 )
         return plan

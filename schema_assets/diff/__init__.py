@@ -8,6 +8,7 @@ Pure: no database access. `diff_snapshots(source, target)` is the migration that
 from __future__ import annotations
 
 from schema_assets.catalog.model import Snapshot
+from schema_assets.diff.casts import parse_using
 from schema_assets.diff.context import build_context
 from schema_assets.diff.order import order_changes
 from schema_assets.diff.renames import apply_hints, flag_possible_renames, parse_hints
@@ -24,11 +25,16 @@ def diff_snapshots(
     managed_partition_pattern: str | None = None,
     source_label: str = "",
     target_label: str = "",
+    using: dict[str, str] | None = None,
 ) -> Plan:
-    """The migration turning `source` into `target`, in a safe order."""
+    """The migration turning `source` into `target`, in a safe order.
+
+    `using` maps "schema.table.column" to the expression converting that column's values
+    when its type changes without a cast (see casts.py).
+    """
     hints = parse_hints(renames)
     renamed, changes = apply_hints(source, target, hints)
-    ctx = build_context(renamed, target, managed_partition_pattern)
+    ctx = build_context(renamed, target, managed_partition_pattern, parse_using(using))
     from schema_assets.catalog.kinds import comparators
 
     for compare in comparators():

@@ -136,3 +136,17 @@ def using_expression(
         f'"{dotted}" = "<expression of {column[2]}>", or on the command line: '
         f"--using '{dotted}=<expression of {column[2]}>'"
     )
+
+
+def parse_using(using: dict[str, str] | None) -> dict[tuple[str, str, str], str]:
+    """`{"schema.table.column": "expression"}` (pyproject or --using) keyed by column."""
+    out: dict[tuple[str, str, str], str] = {}
+    for column, expression in (using or {}).items():
+        parts = column.split(".")
+        if len(parts) != 3 or not all(parts) or not str(expression).strip():
+            raise BadInputError(
+                f"USING hint {column!r} = {expression!r} is not understood: use "
+                '"schema.table.column" = "<expression of column>"'
+            )
+        out[(parts[0], parts[1], parts[2])] = str(expression)
+    return out

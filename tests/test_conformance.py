@@ -19,7 +19,7 @@ CORPUS = Path(__file__).parent / "conformance"
 KIND_FILES = (
     "schemas", "extensions", "enums", "domains", "sequences", "tables", "columns",
     "constraints", "indexes", "partitions", "views", "functions", "triggers", "comments",
-    "privileges", "policies", "renames", "names", "interactions",
+    "privileges", "policies", "renames", "names", "interactions", "publications",
 )  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from schema_assets.catalog.model import (
     Trigger,
     View,
 )
+from schema_assets.catalog.publications import PUBLICATIONS
 from schema_assets.diff.columns import compare_columns
 from schema_assets.diff.comments import compare_comments
 from schema_assets.diff.constraints import compare_constraints
@@ -132,6 +133,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("policies", Policy, key=_table_key, connection=1,
          build=row_builder(Policy, tuples=("roles",)), compare=(compare_policies,)),
     Kind("dependencies", Dependency, key=lambda o: o.key, connection=1),
+    PUBLICATIONS,
 )  # fmt: skip
 
 #: Comparators spanning every kind, run after the kinds' own.

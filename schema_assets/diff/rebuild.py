@@ -114,7 +114,7 @@ def rebuild_table(ctx: Context, key: Name) -> list[Change]:
     pairs = _set_aside(ctx, key)
     up = [u for u, _ in pairs]
     for rel in created:
-        up.extend(create_table_sql(ctx.target.tables[rel], ctx.target, seqs))
+        up.extend(create_table_sql(ctx.target.tables[rel], ctx.target, seqs, name_not_nulls=True))
     up.extend(_copy(ctx, key))
     down = [f"DROP TABLE {q}", *(d for _, d in reversed(pairs))]
     note = f"rebuilt: {_kind(a)} -> {_kind(b)}; rows copied in the same transaction"

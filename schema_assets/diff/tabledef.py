@@ -53,7 +53,11 @@ def identity_clause(col: Column, seq: Sequence | None) -> str:
     )
 
 
-def column_definition(col: Column, identity_seq: Sequence | None = None) -> str:
+def column_definition(
+    col: Column, identity_seq: Sequence | None = None, not_null_as: str | None = None
+) -> str:
+    """The column as CREATE TABLE / ADD COLUMN spell it; `not_null_as` names its NOT NULL
+    explicitly (a rebuild: the old table still holds the default names)."""
     parts = [ident(col.name), col.type]
     if col.storage:
         parts.append(f"STORAGE {STORAGE[col.storage]}")
@@ -69,8 +73,8 @@ def column_definition(col: Column, identity_seq: Sequence | None = None) -> str:
     if col.default_expr is not None:
         parts.append(f"DEFAULT {col.default_expr}")
     if col.not_null:
-        if col.not_null_name:
-            parts.append(f"CONSTRAINT {ident(col.not_null_name)}")
+        if col.not_null_name or not_null_as:
+            parts.append(f"CONSTRAINT {ident(col.not_null_name or not_null_as)}")
         parts.append("NOT NULL NO INHERIT" if col.not_null_no_inherit else "NOT NULL")
     return " ".join(parts)
 
@@ -81,9 +85,16 @@ def identity_sequences(snap: Snapshot) -> dict[tuple[str, str, str], Sequence]:
 
 
 def create_table_sql(
-    t: Table, snap: Snapshot, identity: dict[tuple[str, str, str], Sequence] | None = None
+    t: Table,
+    snap: Snapshot,
+    identity: dict[tuple[str, str, str], Sequence] | None = None,
+    *,
+    name_not_nulls: bool = False,
 ) -> list[str]:
-    """The table as `snap` has it, partition-local properties and RLS included."""
+    """The table as `snap` has it, partition-local properties and RLS included.
+
+    `name_not_nulls` spells every NOT NULL constraint's name out: PostgreSQL would avoid
+    the default names while a table set aside by a rebuild still holds them."""
     q = qualified(t.schema, t.name)
     unlogged = "UNLOGGED " if t.persistence == "u" else ""
     parent = snap.tables.get(t.parent) if t.parent else None
@@ -92,7 +103,11 @@ def create_table_sql(
     else:
         seqs = identity or {}
         cols = ",\n    ".join(
-            column_definition(c, seqs.get((t.schema, t.name, c.name)))
+            column_definition(
+                c,
+                seqs.get((t.schema, t.name, c.name)),
+                not_null_name(t.name, c) if name_not_nulls else None,
+            )
             for c in t.columns
             if c.is_local
         )

@@ -124,6 +124,7 @@ def _compare_table(ctx: Context, a: Table, b: Table) -> list[Change]:
             out.extend(_alter(ctx, q, b, old, col))
         elif old != col:
             out.extend(_alter_inherited(ctx, q, a, b, old, col))
+    out.extend(_inherited_not_null_names(ctx, q, a, b))
     new_names = {c.name for c in b.columns}
     for col in a.columns:
         if col.name not in new_names and col.is_local:
@@ -323,7 +324,7 @@ def _alter_inherited(
     elif not b.not_null and a.not_null and not pa.not_null:
         up.append(f"{alter_sql} DROP NOT NULL")
         down.append(add_not_null_sql(q, tb.name, a))
-    elif a.not_null and b.not_null and pa.not_null == pb.not_null:
+    elif a.not_null and b.not_null and pa.not_null == pb.not_null and not pb.not_null:
         old, new = not_null_name(tb.name, a), not_null_name(tb.name, b)
         if old != new:
             up.append(f"ALTER TABLE {q} RENAME CONSTRAINT {ident(old)} TO {ident(new)}")
@@ -343,6 +344,47 @@ def _alter_inherited(
         alter("column", name, up=up, down=list(reversed(down)),
               phase=phases.ALTER_COLUMN if _attached_in_plan(ctx, tb) else phases.SET_NOT_NULL,
               rank=4, notes=("the partition's (or child's) own setting of an inherited column",))
+    ]  # fmt: skip
+
+
+def _inherited_not_null_names(ctx: Context, q: str, ta: Table, tb: Table) -> list[Change]:
+    """NOT NULL names a partition (or child) holds for its parent's NOT NULLs: PostgreSQL
+    renames no inherited constraint, so the table leaves its parent for the rename and
+    comes back (one transaction; ATTACH checks the rows against the bound)."""
+    if not tb.parents or _attached_in_plan(ctx, tb) or ta.parents != tb.parents:
+        return []
+    renames: list[tuple[str, str]] = []
+    for b in tb.columns:
+        a = ta.column(b.name)
+        if a is None or a.is_local or b.is_local or not (a.not_null and b.not_null):
+            continue
+        pa = _parent_column(ctx.source, ta, b.name)
+        pb = _parent_column(ctx.target, tb, b.name)
+        if pa is None or pb is None or not (pa.not_null and pb.not_null):
+            continue
+        old, new = not_null_name(tb.name, a), not_null_name(tb.name, b)
+        if old != new:
+            renames.append((old, new))
+    if not renames:
+        return []
+    if tb.is_partition:
+        parent = qualified(*tb.parent)
+        leave = f"ALTER TABLE {parent} DETACH PARTITION {q}"
+        come_back = f"ALTER TABLE {parent} ATTACH PARTITION {q} {tb.partition_bound}"
+    else:
+        parents = [qualified(*p) for p in tb.parents]
+        leave = "; ".join(f"ALTER TABLE {q} NO INHERIT {p}" for p in parents)
+        come_back = "; ".join(f"ALTER TABLE {q} INHERIT {p}" for p in parents)
+
+    def sql(pairs: list[tuple[str, str]]) -> list[str]:
+        moves = [f"ALTER TABLE {q} RENAME CONSTRAINT {ident(o)} TO {ident(n)}" for o, n in pairs]
+        return [*leave.split("; "), *moves, *come_back.split("; ")]
+
+    return [
+        alter("table", display(tb.schema, tb.name), up=sql(renames),
+              down=sql([(n, o) for o, n in renames]), phase=phases.SET_NOT_NULL, rank=6,
+              hazards=(hz.ACCESS_EXCLUSIVE,),
+              notes=("NOT NULL names of inherited columns: renamed while detached",))
     ]  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from schema_assets.diff.change import (
     drop,
 )
 from schema_assets.diff.context import Context
+from schema_assets.diff.partitions import adopted_indexes
 from schema_assets.diff.promote import promoted_indexes
 from schema_assets.diff.sqltext import ident, literal, qualified
 
@@ -94,7 +95,7 @@ def compare_indexes(ctx: Context) -> list[Change]:
     out: list[Change] = []
     src, dst = ctx.source.indexes, ctx.target.indexes
     recreated = recreated_indexes(ctx)
-    consumed = set(promoted_indexes(ctx).values())
+    consumed = set(promoted_indexes(ctx).values()) | set(adopted_indexes(ctx).values())
     for key in sorted(src):
         i = src[key]
         rel = (i.schema, i.table)
@@ -260,6 +261,7 @@ def _partition_index_names(ctx: Context) -> list[Change]:
     (a new partition cloning its parent's indexes, a table attached as a partition)."""
     out: list[Change] = []
     explicit = ctx._cache.get("explicit_partition_indexes", set())
+    adopted = adopted_indexes(ctx)
     src_by_link = {
         (i.parent_index, (i.schema, i.table)): i
         for i in ctx.source.indexes.values()
@@ -273,6 +275,8 @@ def _partition_index_names(ctx: Context) -> list[Change]:
         if parent_rel is None or _made_with_parent(ctx, i):
             continue
         old = src_by_link.get((i.parent_index, part))
+        if key in adopted:
+            old = ctx.source.indexes[adopted[key]]  # attached with the table, under its name
         if old is not None and not ctx.fresh(part) and not ctx.gone(part):
             if old.name == i.name:
                 continue

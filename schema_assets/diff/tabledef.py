@@ -98,7 +98,17 @@ def create_table_sql(
     q = qualified(t.schema, t.name)
     unlogged = "UNLOGGED " if t.persistence == "u" else ""
     parent = snap.tables.get(t.parent) if t.parent else None
-    if t.is_partition and parent is not None:
+    attach = None
+    if t.is_partition and parent is not None and own_not_null_names(t, parent):
+        # PARTITION OF would give it the parent's NOT NULL names, which cannot be renamed
+        # while inherited: declared on its own, then attached (as pg_dump restores it).
+        cols = ",\n    ".join(
+            column_definition(c, None, not_null_name(t.name, c)) for c in t.columns
+        )
+        stmt = f"CREATE {unlogged}TABLE {q} (\n    {cols}\n)"
+        attach = f"ALTER TABLE {qualified(*t.parent)} ATTACH PARTITION {q} {t.partition_bound}"
+        parent = None
+    elif t.is_partition and parent is not None:
         stmt = f"CREATE {unlogged}TABLE {q} PARTITION OF {qualified(*t.parent)} {t.partition_bound}"
     else:
         seqs = identity or {}
@@ -118,7 +128,7 @@ def create_table_sql(
         stmt += f" PARTITION BY {t.partition_key}"
     if t.options:
         stmt += f" WITH ({', '.join(t.options)})"
-    out = [stmt]
+    out = [stmt] if attach is None else [stmt, attach]
     if parent is not None and t.is_partition:
         out.extend(partition_local_sql(t, parent))
     else:
@@ -136,8 +146,18 @@ def _column_settings(t: Table) -> list[str]:
     return [
         f"ALTER TABLE {q} ALTER COLUMN {ident(c.name)} SET STATISTICS {c.statistics}"
         for c in t.columns
-        if c.statistics is not None and c.is_local
+        if c.statistics is not None and (c.is_local or t.is_partition)
     ]
+
+
+def own_not_null_names(t: Table, parent: Table) -> bool:
+    """A partition whose NOT NULL constraints are not named as its parent's."""
+    for col in t.columns:
+        inherited = parent.column(col.name)
+        if col.not_null and inherited is not None and inherited.not_null:
+            if not_null_name(parent.name, inherited) != not_null_name(t.name, col):
+                return True
+    return False
 
 
 def partition_local_sql(t: Table, parent: Table) -> list[str]:
@@ -155,12 +175,7 @@ def partition_local_sql(t: Table, parent: Table) -> list[str]:
                 if col.default_expr is None
                 else f"{alter} SET DEFAULT {col.default_expr}"
             )
-        if col.not_null and inherited.not_null:
-            given = not_null_name(parent.name, inherited)  # PARTITION OF keeps the parent's
-            wanted = not_null_name(t.name, col)
-            if given != wanted:
-                out.append(f"ALTER TABLE {q} RENAME CONSTRAINT {ident(given)} TO {ident(wanted)}")
-        elif col.not_null:
+        if col.not_null and not inherited.not_null:
             out.append(add_not_null_sql(q, t.name, col))
         if col.statistics is not None:
             out.append(f"{alter} SET STATISTICS {col.statistics}")

@@ -8,6 +8,7 @@ property on every pair of databases it builds: normalised `pg_dump --schema-only
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from pgdump import difference, finish_dump, start_dump
 from schema_assets.catalog import Snapshot, take_snapshot
 from schema_assets.database import connect
 from schema_assets.diff import diff_snapshots
+from schema_assets.diff.sqltext import ident
 from schema_assets.plan import Plan, Step
 from schema_assets.sqlfiles import split_statements
 
@@ -128,49 +130,49 @@ def assert_complete(a: Witnessed, b: Witnessed) -> None:
     )
 
 
-#: Row count and checksum per table, over the columns whose name and type both sides share.
-_DATA_SQL = """
+#: Every table holding rows (partitions included): its columns and their types.
+_LEAVES_SQL = """
 SELECT format('%I.%I', n.nspname, c.relname),
-       array_agg(format('%I', a.attname) ORDER BY a.attname),
+       array_agg(a.attname::text ORDER BY a.attname),
        array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY a.attname)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-  AND n.nspname NOT LIKE 'pg\\_%%' AND n.nspname <> 'information_schema'
+WHERE c.relkind = 'r' AND n.nspname NOT LIKE 'pg\\_%%' AND n.nspname <> 'information_schema'
 GROUP BY 1
 """
 
 
-def table_columns(conn: psycopg.Connection) -> dict[str, dict[str, str]]:
-    """Per top-level table (partitions count through their parent): column → type."""
+def leaf_columns(conn: psycopg.Connection) -> dict[str, dict[str, str]]:
+    """Per table holding rows (partitions included): column → type."""
     return {
         name: dict(zip(columns, types, strict=True))
-        for name, columns, types in conn.execute(_DATA_SQL).fetchall()
+        for name, columns, types in conn.execute(_LEAVES_SQL).fetchall()
     }
 
 
-def shared_columns(
-    a: dict[str, dict[str, str]], b: dict[str, dict[str, str]]
-) -> dict[str, list[str]]:
-    """Tables on both sides, with the columns both give the same type: what must not change."""
-    return {
-        name: [c for c in sorted(a[name]) if b[name].get(c) == a[name][c]]
-        for name in sorted(a.keys() & b.keys())
-    }
+def stable_columns(*universes: dict[str, dict[str, str]]) -> frozenset[str]:
+    """Column names with one type everywhere, on every side: their values must survive."""
+    types: dict[str, set[str]] = {}
+    seen_in: dict[str, int] = {}
+    for side, universe in enumerate(universes):
+        for columns in universe.values():
+            for name, type_ in columns.items():
+                types.setdefault(name, set()).add(type_)
+                seen_in[name] = seen_in.get(name, 0) | (1 << side)
+    every = (1 << len(universes)) - 1
+    return frozenset(n for n, t in types.items() if len(t) == 1 and seen_in[n] == every)
 
 
-def data_fingerprint(
-    conn: psycopg.Connection, columns: dict[str, list[str]]
-) -> dict[str, tuple[int, str]]:
-    """count(*) and an order-free md5 over the given columns of each table."""
-    out: dict[str, tuple[int, str]] = {}
-    for name, cols in columns.items():
-        row = f"row({', '.join(cols)})::text" if cols else "''"
-        out[name] = conn.execute(
-            f"SELECT count(*), coalesce(md5(string_agg(md5({row}), '' ORDER BY md5({row}))), '') "  # noqa: S608 - names come from format('%I')
-            f"FROM {name}"
-        ).fetchone()
-    return out
+def data_fingerprint(conn: psycopg.Connection, stable: frozenset[str]) -> tuple[int, str]:
+    """All rows of the database as a multiset: where rows live may change (a rebuild, an
+    attach, a detach), that none is lost, doubled or altered in a stable column may not."""
+    digests: list[str] = []
+    for table, columns in sorted(leaf_columns(conn).items()):
+        kept = [c for c in sorted(columns) if c in stable]
+        row = f"row({', '.join(ident(c) for c in kept)})::text" if kept else "''"
+        digests.extend(d for (d,) in conn.execute(f"SELECT md5({row}) FROM {table}"))  # noqa: S608 - quoted
+    digests.sort()
+    return len(digests), hashlib.md5("".join(digests).encode()).hexdigest()  # noqa: S324 - a checksum
 
 
 def assert_roundtrip(
@@ -196,7 +198,7 @@ def assert_roundtrip(
         apply_sql(after_db.conn, after_sql)
         before, after = witness(before_db, "before"), witness(after_db, "after")
         assert_complete(before, after)
-        kept = shared_columns(table_columns(before_db.conn), table_columns(after_db.conn))
+        stable = stable_columns(leaf_columns(before_db.conn), leaf_columns(after_db.conn))
         plan = diff_snapshots(
             before.snapshot,
             after.snapshot,
@@ -206,7 +208,7 @@ def assert_roundtrip(
             target_label="after",
             **({"using": using} if using else {}),
         )
-        rows = data_fingerprint(before_db.conn, kept) if data_sql else {}
+        rows = data_fingerprint(before_db.conn, stable) if data_sql else (0, "")
         apply_plan(before_db.conn, plan)
         applied = witness(before_db, "after the plan")
         assert_complete(applied, after)
@@ -217,7 +219,7 @@ def assert_roundtrip(
         )
         assert replan.is_empty, f"re-plan is not empty:\n{replan.to_sql()}"
         if data_sql:
-            moved = data_fingerprint(before_db.conn, kept)
+            moved = data_fingerprint(before_db.conn, stable)
             assert moved == rows, f"rows changed by the plan:\n  before {rows}\n  after  {moved}"
         if plan.reversible and not plan.is_empty:
             apply_plan(before_db.conn, plan, down=True)
@@ -226,7 +228,7 @@ def assert_roundtrip(
             difference_text = snapshot_difference(restored.snapshot, before.snapshot)
             assert not difference_text, f"down SQL did not restore before:\n{difference_text}"
             if data_sql:
-                back = data_fingerprint(before_db.conn, kept)
+                back = data_fingerprint(before_db.conn, stable)
                 assert back == rows, (
                     f"rows changed by the down SQL:\n  before {rows}\n  after  {back}"
                 )

@@ -324,7 +324,10 @@ def _alter_inherited(
     elif not b.not_null and a.not_null and not pa.not_null:
         up.append(f"{alter_sql} DROP NOT NULL")
         down.append(add_not_null_sql(q, tb.name, a))
-    elif a.not_null and b.not_null and pa.not_null == pb.not_null and not pb.not_null:
+    elif (
+        a.not_null and b.not_null and pa.not_null == pb.not_null
+        and (not pb.not_null or _attached_in_plan(ctx, tb))  # renamed while standalone
+    ):  # fmt: skip
         old, new = not_null_name(tb.name, a), not_null_name(tb.name, b)
         if old != new:
             up.append(f"ALTER TABLE {q} RENAME CONSTRAINT {ident(old)} TO {ident(new)}")

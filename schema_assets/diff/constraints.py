@@ -25,6 +25,7 @@ from schema_assets.diff.change import (
 )
 from schema_assets.diff.context import Context
 from schema_assets.diff.indexes import children_of, index_sql, recreated_indexes
+from schema_assets.diff.partitions import kept_by_membership
 from schema_assets.diff.promote import promoted_indexes
 from schema_assets.diff.sqltext import ident, qualified
 
@@ -70,13 +71,16 @@ def recreated_constraints(ctx: Context) -> set[Key]:
     if "recreated_constraints" in ctx._cache:
         return ctx._cache["recreated_constraints"]
     src, dst = ctx.source.constraints, ctx.target.constraints
+    kept = kept_by_membership(ctx)[0]
     out: set[Key] = set()
     for key in src.keys() & dst.keys():
         a, b = src[key], dst[key]
         if not own(a) and not own(b):
             continue
         rel = (key[0], key[1])
-        if ctx.gone(rel) or ctx.fresh(rel) or not _same(a, b) or own(a) != own(b):
+        if ctx.gone(rel) or ctx.fresh(rel) or not _same(a, b):
+            out.add(key)
+        elif own(a) != own(b) and key not in kept:
             out.add(key)
     # FKs must be dropped before the unique key they reference is, and re-added after; so
     # must those pointing at a table the plan rebuilds.
@@ -112,6 +116,7 @@ def compare_constraints(ctx: Context) -> list[Change]:
     src, dst = ctx.source.constraints, ctx.target.constraints
     recreated = recreated_constraints(ctx)
     promoted = promoted_indexes(ctx)
+    kept = kept_by_membership(ctx)[0]
     for key in sorted(src):
         c = src[key]
         rel = (c.schema, c.table)
@@ -119,7 +124,7 @@ def compare_constraints(ctx: Context) -> list[Change]:
             pass  # dropped first so the tables can then be dropped in any order
         elif not own(c) or ctx.gone(rel):
             continue
-        if key in dst and key not in recreated:
+        if key in dst and (key not in recreated or key in kept):
             continue
         out.append(
             drop("constraint", display(*key), up=_drop_sql(c), down=_add_sql(c),
@@ -128,7 +133,7 @@ def compare_constraints(ctx: Context) -> list[Change]:
         )  # fmt: skip
     for key in sorted(dst):
         c = dst[key]
-        if not own(c) or (key in src and key not in recreated):
+        if not own(c) or (key in src and (key not in recreated or key in kept)):
             continue
         if key in promoted:
             out.append(_using_index(ctx, c, promoted[key]))

@@ -26,7 +26,7 @@ from schema_assets.diff.change import (
     drop,
 )
 from schema_assets.diff.context import Context
-from schema_assets.diff.partitions import adopted_indexes
+from schema_assets.diff.partitions import adopted_indexes, kept_by_membership
 from schema_assets.diff.promote import promoted_indexes
 from schema_assets.diff.sqltext import ident, literal, qualified
 
@@ -70,6 +70,7 @@ def recreated_indexes(ctx: Context) -> set[Name]:
     if "recreated_indexes" in ctx._cache:
         return ctx._cache["recreated_indexes"]
     src, dst = ctx.source.indexes, ctx.target.indexes
+    kept = kept_by_membership(ctx)[1]
     out = set()
     for key in src.keys() & dst.keys():
         a, b = src[key], dst[key]
@@ -80,7 +81,7 @@ def recreated_indexes(ctx: Context) -> set[Name]:
             or ctx.gone(rel)
             or ctx.fresh(rel)
             or a.table != b.table
-            or own(a) != own(b)
+            or (own(a) != own(b) and key not in kept)
         ):
             out.add(key)
     ctx._cache["recreated_indexes"] = out
@@ -107,7 +108,7 @@ def compare_indexes(ctx: Context) -> list[Change]:
     for key in sorted(dst):
         i = dst[key]
         rel = (i.schema, i.table)
-        if not own(i) or (key in src and key not in recreated and own(src[key])):
+        if not own(i) or (key in src and key not in recreated):
             continue
         if _is_view(ctx, rel) and ctx.fresh(rel):
             continue  # created together with its (re)created materialized view

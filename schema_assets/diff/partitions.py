@@ -47,6 +47,30 @@ def adopted_indexes(ctx: Context) -> dict[Name, Name]:
     return out
 
 
+def kept_by_membership(ctx: Context) -> tuple[set[tuple[str, str, str]], set[Name]]:
+    """Constraints and indexes that an ATTACH adopts or a DETACH leaves behind unchanged
+    (same name and definition, only cloned <-> own changes): nothing to drop or create."""
+    if "kept_by_membership" in ctx._cache:
+        return ctx._cache["kept_by_membership"]
+    moved = set(_membership_changes(ctx))
+    constraints = {
+        key
+        for key, c in ctx.source.constraints.items()
+        if (c.schema, c.table) in moved
+        and (d := ctx.target.constraints.get(key)) is not None
+        and (c.type, c.definition) == (d.type, d.definition)
+    }
+    indexes = {
+        key
+        for key, i in ctx.source.indexes.items()
+        if (i.schema, i.table) in moved
+        and (j := ctx.target.indexes.get(key)) is not None
+        and (i.is_unique, i.body) == (j.is_unique, j.body)
+    }
+    ctx._cache["kept_by_membership"] = (constraints, indexes)
+    return constraints, indexes
+
+
 def _membership_changes(ctx: Context) -> list[Name]:
     out = []
     for key in sorted(ctx.source.tables.keys() & ctx.target.tables.keys()):

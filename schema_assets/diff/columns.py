@@ -472,8 +472,9 @@ def _identity(ctx: Context, q: str, key: tuple[str, str], a: Column, b: Column) 
     else:
         up = [f"{alter_sql} SET GENERATED {kind(b.identity)}"]
         down = [f"{alter_sql} SET GENERATED {kind(a.identity)}"]
+    claims = ((new_seq.schema, new_seq.name),) if new_seq is not None and not a.identity else ()
     return alter("column", display(*key, b.name), up=up, down=down, phase=phases.ALTER_COLUMN,
-                 rank=1, notes=("identity",))  # fmt: skip
+                 rank=1, notes=("identity",), creates=claims)  # fmt: skip
 
 
 def _set_not_null(q: str, table: str, key: tuple[str, str], b: Column) -> list[Change]:

@@ -13,7 +13,6 @@ DROP_FOREIGN_KEY = 30
 DROP_CONSTRAINT = 40
 DROP_INDEX = 50
 DETACH_PARTITION = 55
-DROP_REUSED_NAME = 58  # a relation whose name the plan gives to another object: first
 CREATE_SCHEMA = 60
 CREATE_EXTENSION = 65
 CREATE_TYPE = 70

@@ -124,20 +124,30 @@ def _identity_sequences(ctx: Context) -> list[Change]:
     return out
 
 
+_WIDTH = {"smallint": 2, "integer": 4, "bigint": 8}
+
+
 def _alter(q: str, a: Sequence, b: Sequence) -> tuple[str, ...]:
-    """ALTER SEQUENCE to `b`'s options; first moves the current value into the new bounds
-    (one statement validates all options together: no invalid intermediate state)."""
+    """ALTER SEQUENCE to `b`'s options, every intermediate state valid: when the bounds
+    shrink, first widen them to hold both old and new values, move the current value into
+    the new bounds, then set the new options (validated together in one statement)."""
     out = []
-    if b.min_value > a.min_value:
+    if b.min_value > a.min_value or b.max_value < a.max_value:
+        wide = max((a.data_type, b.data_type), key=lambda t: _WIDTH.get(t, 8))
         out.append(
-            f"SELECT setval({literal(q)}, {b.min_value}, false) FROM {q} "  # noqa: S608 - quoted
-            f"WHERE last_value < {b.min_value}"
+            f"ALTER SEQUENCE {q} AS {wide} MINVALUE {min(a.min_value, b.min_value)} "
+            f"MAXVALUE {max(a.max_value, b.max_value)}"
         )
-    if b.max_value < a.max_value:
-        out.append(
-            f"SELECT setval({literal(q)}, {b.max_value}, false) FROM {q} "  # noqa: S608 - quoted
-            f"WHERE last_value > {b.max_value}"
-        )
+        if b.min_value > a.min_value:
+            out.append(
+                f"SELECT setval({literal(q)}, {b.min_value}, false) FROM {q} "  # noqa: S608 - quoted
+                f"WHERE last_value < {b.min_value}"
+            )
+        if b.max_value < a.max_value:
+            out.append(
+                f"SELECT setval({literal(q)}, {b.max_value}, false) FROM {q} "  # noqa: S608 - quoted
+                f"WHERE last_value > {b.max_value}"
+            )
     out.append(f"ALTER SEQUENCE {q} {sequence_options(b)}")
     return tuple(out)
 

@@ -170,7 +170,7 @@ def data_fingerprint(conn: psycopg.Connection, stable: frozenset[str]) -> tuple[
     for table, columns in sorted(leaf_columns(conn).items()):
         kept = [c for c in sorted(columns) if c in stable]
         row = f"row({', '.join(ident(c) for c in kept)})::text" if kept else "''"
-        digests.extend(d for (d,) in conn.execute(f"SELECT md5({row}) FROM {table}"))  # noqa: S608 - quoted
+        digests.extend(d for (d,) in conn.execute(f"SELECT md5({row}) FROM ONLY {table}"))  # noqa: S608 - quoted
     digests.sort()
     return len(digests), hashlib.md5("".join(digests).encode()).hexdigest()  # noqa: S324 - a checksum
 

@@ -120,12 +120,15 @@ def _alter_table(a: Table, b: Table) -> list[Change]:
 def _inheritance(q: str, name: str, a: Table, b: Table) -> list[Change]:
     """INHERIT / NO INHERIT (a child that must lose local columns is rebuilt instead)."""
     out = []
+    inherited_only = any(not c.is_local for c in a.columns)
     for p in a.parents:
         if p not in b.parents:
-            stmt, back = f"ALTER TABLE {q} NO INHERIT {qualified(*p)}", "INHERIT"
+            back = None if inherited_only else f"ALTER TABLE {q} INHERIT {qualified(*p)}"
             out.append(
-                alter("table", name, up=stmt, down=f"ALTER TABLE {q} {back} {qualified(*p)}",
-                      phase=phases.DETACH_PARTITION, notes=(f"no longer inherits {display(*p)}",))
+                alter("table", name, up=f"ALTER TABLE {q} NO INHERIT {qualified(*p)}", down=back,
+                      phase=phases.DETACH_PARTITION, notes=(f"no longer inherits {display(*p)}",),
+                      irreversible_reason="its inherited columns become its own; INHERIT cannot "
+                      "make them inherited-only again (that is a rebuild)")
             )  # fmt: skip
     for p in b.parents:
         if p not in a.parents:

@@ -7,6 +7,7 @@ equal to "after", planning again is empty, and a reversible plan's down SQL rest
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,18 @@ KIND_FILES = (
     "constraints", "indexes", "partitions", "views", "functions", "triggers", "comments",
     "privileges", "policies", "renames", "names", "interactions", "publications",
 )  # fmt: skip
+
+#: Issue 11's families: partitioned tables in every form, and the other failure classes.
+FAMILIES = {
+    "partition": (
+        "partitions", "partition_indexes", "partition_constraints", "partition_attach",
+        "conversions", "subpartitions",
+    ),
+    "other classes": (
+        "blindspots", "reused_names", "identity", "casts", "inheritance", "function_dependents",
+    ),
+}  # fmt: skip
+MINIMUM = {"partition": 80, "other classes": 40}
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,22 @@ def test_corpus_has_a_file_with_cases_for_every_object_kind() -> None:
     assert len(CASES) >= 60
 
 
+def test_corpus_holds_320_cases_with_the_partition_and_other_families_covered() -> None:
+    counts = {family: sum(c.file in files for c in CASES) for family, files in FAMILIES.items()}
+    assert len(CASES) >= 320, len(CASES)
+    assert all(counts[f] >= n for f, n in MINIMUM.items()), counts
+    assert all(any(c.file == f for c in CASES) for files in FAMILIES.values() for f in files)
+
+
+def test_conversion_cases_carry_thousands_of_rows() -> None:
+    conversions = [c for c in CASES if c.file == "conversions"]
+    with_rows = [c for c in conversions if c.data]
+    assert len(with_rows) >= len(conversions) - 1  # one case converts an empty table
+    for case in with_rows:
+        bounds = [int(n) for n in re.findall(r"generate_series\(\d+, (\d+)\)", case.data)]
+        assert max(bounds) >= 1000, case.id
+
+
 def test_parser_reads_title_hints_and_both_sides() -> None:
     text = (
         "-- header comment\n-- case: rename it\n-- renames: s.t.a=b\n-- before:\n"
@@ -138,6 +167,16 @@ def test_parser_reads_title_hints_and_both_sides() -> None:
     (case,) = parse_cases(text, "demo")
     assert (case.id, case.renames) == ("demo:rename it", {"s.t.a": "b"})
     assert (case.before, case.after) == ("CREATE TABLE s.t (a int);", "CREATE TABLE s.t (b int);")
+
+
+def test_parser_reads_data_and_using_hints() -> None:
+    text = (
+        "-- case: c\n-- using: s.t.at=to_timestamp(at)\n-- data:\nINSERT INTO s.t VALUES (1);\n"
+        "-- before:\nSELECT 1;\n-- after:\nSELECT 2;\n"
+    )
+    (case,) = parse_cases(text, "demo")
+    assert case.using == {"s.t.at": "to_timestamp(at)"}
+    assert case.data == "INSERT INTO s.t VALUES (1);"
 
 
 def test_parser_rejects_a_case_without_after() -> None:

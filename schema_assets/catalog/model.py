@@ -233,19 +233,24 @@ class Policy:
 
 @dataclass(frozen=True)
 class Dependency:
-    """A view or materialized view reading a relation (column) or calling a function."""
+    """Something reading a relation (column) or calling a function: a view (relations and
+    functions), or a default, check constraint, index, trigger, policy or function body
+    (functions only)."""
 
     schema: str
-    name: str
+    name: str  # the view, table (default, constraint, trigger, policy), index or function
     ref_kind: str  # 'relation' | 'function'
     ref_schema: str
     ref_name: str
     ref_column: str | None = None
+    kind: str = "view"  # view | default | constraint | index | trigger | policy | function
+    part: str = ""  # column, constraint, trigger or policy name; a function's arguments
+    ref_args: str | None = None  # the called function's identity arguments
 
     @property
     def key(self) -> tuple[str, ...]:
-        return (self.schema, self.name, self.ref_kind, self.ref_schema, self.ref_name,
-                self.ref_column or "")  # fmt: skip
+        return (self.schema, self.name, self.kind, self.part, self.ref_kind, self.ref_schema,
+                self.ref_name, self.ref_column or "", self.ref_args or "")  # fmt: skip
 
 
 _COMPARED_FIELDS: dict[type, tuple[str, ...]] = {}

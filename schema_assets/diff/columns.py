@@ -104,6 +104,44 @@ def compare_columns(ctx: Context) -> list[Change]:
         a, b = ctx.source.tables[key], ctx.target.tables[key]
         if a.columns != b.columns:  # fast path: most tables are unchanged
             out.extend(_compare_table(ctx, a, b))
+    out.extend(_rebound_defaults(ctx))
+    return out
+
+
+def _rebound_defaults(ctx: Context) -> list[Change]:
+    """A default calling a function the plan drops: dropped before the function goes, set
+    again (the target's default) once the new one exists."""
+    out: list[Change] = []
+    for schema, table, column in sorted(ctx.rebound_defaults):
+        a_table, b_table = (
+            ctx.source.tables.get((schema, table)),
+            ctx.target.tables.get((schema, table)),
+        )
+        if (
+            a_table is None
+            or b_table is None
+            or ctx.fresh((schema, table))
+            or ctx.gone((schema, table))
+        ):
+            continue
+        a, b = a_table.column(column), b_table.column(column)
+        if a is None or b is None or a.generated or a.default_expr is None or a.type != b.type:
+            continue  # dropped, regenerated or retyped: handled with the column
+        q = qualified(schema, table)
+        alter_sql = f"ALTER TABLE {q} ALTER COLUMN {ident(column)}"
+        name = display(schema, table, column)
+        out.append(
+            alter("column", name, up=f"{alter_sql} DROP DEFAULT",
+                  down=_default_sql(alter_sql, a.default_expr),
+                  phase=phases.DROP_DEFAULT_FOR_FUNCTION,
+                  notes=("the default calls a function that is dropped",))
+        )  # fmt: skip
+        if b.default_expr is not None:
+            out.append(
+                alter("column", name, up=f"{alter_sql} SET DEFAULT {b.default_expr}",
+                      down=f"{alter_sql} DROP DEFAULT", phase=phases.ALTER_COLUMN, rank=1,
+                      notes=("default bound to the new function",))
+            )  # fmt: skip
     return out
 
 
@@ -236,6 +274,8 @@ def _alter(ctx: Context, q: str, t: Table, a: Column, b: Column) -> list[Change]
         )  # fmt: skip
     if a.type != b.type or a.collation != b.collation:
         out.append(_retype(ctx, alter_sql, key, a, b))
+    elif (*key, b.name) in ctx.rebound_defaults and a.default_expr is not None:
+        pass  # re-set around the function it calls (_rebound_defaults)
     elif a.default_expr != b.default_expr and not b.generated:
         out.append(
             alter("column", name, up=_default_sql(alter_sql, b.default_expr),

@@ -78,7 +78,7 @@ def recreated_constraints(ctx: Context) -> set[Key]:
         if not own(a) and not own(b):
             continue
         rel = (key[0], key[1])
-        if ctx.gone(rel) or ctx.fresh(rel) or not _same(a, b):
+        if ctx.gone(rel) or ctx.fresh(rel) or not _same(a, b) or key in ctx.rebound_constraints:
             out.add(key)
         elif own(a) != own(b) and key not in kept:
             out.add(key)

@@ -31,6 +31,17 @@ class Context:
     rebuilt: set[Name] = field(default_factory=set)
     # Source partitions set aside with a rebuilt ancestor (they go with it, data copied).
     aside: set[Name] = field(default_factory=set)
+    # Dependents of functions the plan drops or recreates: they let go first and bind again
+    # to the new function afterwards (defaults by column, constraints/triggers/policies by
+    # (schema, table, name), indexes by (schema, name), functions by key).
+    rebound_defaults: set[tuple[str, str, str]] = field(default_factory=set)
+    rebound_constraints: set[tuple[str, str, str]] = field(default_factory=set)
+    rebound_indexes: set[Name] = field(default_factory=set)
+    rebound_triggers: set[tuple[str, str, str]] = field(default_factory=set)
+    rebound_policies: set[tuple[str, str, str]] = field(default_factory=set)
+    rebound_functions: set[tuple[str, str, str]] = field(default_factory=set)
+    # Dropped functions with dependents or a new overload: dropped before any creation.
+    early_dropped_functions: set[tuple[str, str, str]] = field(default_factory=set)
     # USING expressions for type changes, by (schema, table, column).
     using: dict[tuple[str, str, str], str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -220,6 +231,7 @@ def build_context(
             continue
         if g.identity_args != f.identity_args or g.result != f.result or g.kind != f.kind:
             ctx.recreated_functions.add(f.key)
+    _rebind_function_dependents(ctx, dst_sigs)
     gone_functions = {
         (f.schema, f.name)
         for f in source.functions.values()
@@ -265,6 +277,41 @@ def build_context(
             ctx.dropped_relations.add(view)
         todo.extend(readers.get(("r", *view), ()))
     return ctx
+
+
+def _rebind_function_dependents(ctx: Context, dst_sigs: dict) -> None:
+    """What calls a function that goes (dropped, or dropped and created again) is detached
+    from it first and bound to the new one after; the old one is dropped before anything
+    is created, so that nothing binds to it again (an old overload would win)."""
+    source, target = ctx.source, ctx.target
+    gone = {
+        f.key
+        for f in source.functions.values()
+        if f.key in ctx.recreated_functions or function_signature(f) not in dst_sigs
+    }
+    if not gone:
+        return
+    sets = {
+        "default": ctx.rebound_defaults, "constraint": ctx.rebound_constraints,
+        "trigger": ctx.rebound_triggers, "policy": ctx.rebound_policies,
+        "function": ctx.rebound_functions,
+    }  # fmt: skip
+    called: set[tuple[str, str, str]] = set()
+    for d in source.dependencies.values():
+        ref = (d.ref_schema, d.ref_name, d.ref_args or "")
+        if d.ref_kind != "function" or ref not in gone or d.kind == "view":
+            continue
+        called.add(ref)
+        if d.kind == "index":
+            ctx.rebound_indexes.add((d.schema, d.name))
+        elif d.kind in sets:
+            sets[d.kind].add((d.schema, d.name, d.part))
+    ctx.rebound_functions &= set(source.functions) & set(target.functions)
+    ctx.recreated_functions |= ctx.rebound_functions
+    created_names = {
+        (f.schema, f.name) for f in target.functions.values() if f.key not in source.functions
+    }
+    ctx.early_dropped_functions = {k for k in gone if k in called or (k[0], k[1]) in created_names}
 
 
 def needs_rebuild(a: Table, b: Table) -> bool:

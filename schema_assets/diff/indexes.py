@@ -82,6 +82,7 @@ def recreated_indexes(ctx: Context) -> set[Name]:
             or ctx.fresh(rel)
             or a.table != b.table
             or (own(a) != own(b) and key not in kept)
+            or key in ctx.rebound_indexes
         ):
             out.add(key)
     ctx._cache["recreated_indexes"] = out

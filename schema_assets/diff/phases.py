@@ -19,6 +19,7 @@ CREATE_TYPE = 70
 ALTER_TYPE = 72  # enum add value (non-transactional)
 RECREATE_TYPE = 75  # enum recreate: rename, create, retype columns, drop
 CREATE_SEQUENCE = 80
+DROP_DEFAULT_FOR_FUNCTION = 84  # defaults calling a function that is dropped next
 DROP_FUNCTION_FOR_RECREATE = 85
 CREATE_FUNCTION = 90
 CREATE_TABLE = 100

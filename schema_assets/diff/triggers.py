@@ -52,6 +52,7 @@ def recreated_triggers(ctx: Context) -> set[tuple[str, str, str]]:
             or ctx.gone(rel)
             or ctx.fresh(rel)
             or _reads_retyped_column(ctx, a)
+            or key in ctx.rebound_triggers
         ):
             out.add(key)
     return out
@@ -129,5 +130,7 @@ def compare_policies(ctx: Context) -> list[Change]:
 
     return compare_objects(
         ctx.source.policies, ctx.target.policies, create=created, drop=dropped,
-        recreate=lambda key: ctx.fresh((key[0], key[1])) or ctx.gone((key[0], key[1])),
+        recreate=lambda key: ctx.fresh((key[0], key[1]))
+        or ctx.gone((key[0], key[1]))
+        or key in ctx.rebound_policies,
     )  # fmt: skip

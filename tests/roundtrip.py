@@ -107,11 +107,15 @@ class Witnessed:
 _UNDUMPED_SQL = "SELECT extname, extversion FROM pg_extension ORDER BY 1"
 
 
-def witness(db: PooledDatabase, label: str) -> Witnessed:
-    process = start_dump(db.url)  # runs while the snapshot is taken
-    snap = take_snapshot(db.conn)
-    extras = [f"-- extension {n} version {v}" for n, v in db.conn.execute(_UNDUMPED_SQL)]
-    return Witnessed(label, snap, finish_dump(process) + "\n".join(extras))
+def witness(*sides: tuple[PooledDatabase, str]) -> list[Witnessed]:
+    """Each database by both witnesses; the dumps run while the snapshots are taken."""
+    processes = [start_dump(db.url) for db, _ in sides]
+    out = []
+    for (db, label), process in zip(sides, processes, strict=True):
+        snap = take_snapshot(db.conn)
+        extras = [f"-- extension {n} version {v}" for n, v in db.conn.execute(_UNDUMPED_SQL)]
+        out.append(Witnessed(label, snap, finish_dump(process) + "\n".join(extras)))
+    return out
 
 
 def assert_complete(a: Witnessed, b: Witnessed) -> None:
@@ -196,7 +200,7 @@ def assert_roundtrip(
         apply_sql(before_db.conn, before_sql)
         apply_sql(before_db.conn, data_sql)
         apply_sql(after_db.conn, after_sql)
-        before, after = witness(before_db, "before"), witness(after_db, "after")
+        before, after = witness((before_db, "before"), (after_db, "after"))
         assert_complete(before, after)
         stable = stable_columns(leaf_columns(before_db.conn), leaf_columns(after_db.conn))
         plan = diff_snapshots(
@@ -210,7 +214,7 @@ def assert_roundtrip(
         )
         rows = data_fingerprint(before_db.conn, stable) if data_sql else (0, "")
         apply_plan(before_db.conn, plan)
-        applied = witness(before_db, "after the plan")
+        (applied,) = witness((before_db, "after the plan"))
         assert_complete(applied, after)
         difference_text = snapshot_difference(applied.snapshot, after.snapshot)
         assert not difference_text, f"plan did not converge:\n{difference_text}\n\n{plan.to_sql()}"
@@ -223,7 +227,7 @@ def assert_roundtrip(
             assert moved == rows, f"rows changed by the plan:\n  before {rows}\n  after  {moved}"
         if plan.reversible and not plan.is_empty:
             apply_plan(before_db.conn, plan, down=True)
-            restored = witness(before_db, "restored by the down SQL")
+            (restored,) = witness((before_db, "restored by the down SQL"))
             assert_complete(restored, before)
             difference_text = snapshot_difference(restored.snapshot, before.snapshot)
             assert not difference_text, f"down SQL did not restore before:\n{difference_text}"

@@ -63,6 +63,10 @@ def row_builder(
     """Row → model, rows aliased like the model's fields: arrays become tuples, JSON
     `[schema, name]` pairs become tuples, helper columns in `drop` are left out."""
 
+    names = frozenset(f.name for f in fields(model) if f.init)
+    plain = not hasattr(model, "__post_init__")
+    new = object.__new__
+
     def build(row: Row) -> Any:
         for name in drop:
             row.pop(name, None)
@@ -71,6 +75,13 @@ def row_builder(
         for name in pairs:
             value = row[name]
             row[name] = tuple(value) if value else None
+        if plain and row.keys() == names:
+            # Every field is in the row: fill the instance directly. Frozen dataclasses set
+            # each field through object.__setattr__, which makes __init__ the largest cost
+            # of a 2,000-table snapshot; the result is the same object.
+            obj = new(model)
+            obj.__dict__.update(row)
+            return obj
         return model(**row)
 
     return build

@@ -19,6 +19,23 @@ if TYPE_CHECKING:
 Name = tuple[str, str]  # (schema, name)
 
 
+def _compared(obj: Any) -> tuple[Any, ...]:
+    return tuple(getattr(obj, f.name) for f in fields(obj) if f.compare)
+
+
+def _same_fields(self: Any, other: object) -> bool:
+    """Dataclass equality, with a C-speed shortcut: equal attribute dicts are equal objects.
+    Tables and columns are compared by the thousand in every diff; only when the dicts
+    differ (possibly only in a field excluded from comparison) are the fields compared."""
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    return self.__dict__ == other.__dict__ or _compared(self) == _compared(other)
+
+
+def _fields_hash(self: Any) -> int:
+    return hash(_compared(self))
+
+
 @dataclass(frozen=True)
 class Schema:
     name: str
@@ -70,7 +87,7 @@ class Sequence:
     comment: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Column:
     name: str
     type: str
@@ -93,8 +110,11 @@ class Column:
     compression: str = ""  # SET COMPRESSION ('p' pglz, 'l' lz4; '': the default)
     position: int = field(default=0, compare=False, repr=False)
 
+    __eq__ = _same_fields
+    __hash__ = _fields_hash
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class Table:
     schema: str
     name: str
@@ -114,6 +134,9 @@ class Table:
     replica_index: str | None = None  # the index when replica_identity is 'i'
     # Columns by name: what equality, hashing and repr use, so column order never matters.
     sorted_columns: tuple[Column, ...] = field(init=False, compare=True, repr=True)
+
+    __eq__ = _same_fields
+    __hash__ = _fields_hash
 
     def __post_init__(self) -> None:
         object.__setattr__(

@@ -26,7 +26,6 @@ from schema_assets.diff.tabledef import (
     add_not_null_sql,
     column_definition,
     identity_clause,
-    identity_sequences,
     not_null_name,
 )
 from schema_assets.diff.tables import primary_key
@@ -102,7 +101,7 @@ def compare_columns(ctx: Context) -> list[Change]:
         if key in ctx.new_relations or key in ctx.dropped_relations:
             continue
         a, b = ctx.source.tables[key], ctx.target.tables[key]
-        if a.columns != b.columns:  # fast path: most tables are unchanged
+        if not ctx.unchanged_table(key) and a.columns != b.columns:  # most are unchanged
             out.extend(_compare_table(ctx, a, b))
     out.extend(_rebound_defaults(ctx))
     return out
@@ -158,6 +157,8 @@ def _compare_table(ctx: Context, a: Table, b: Table) -> list[Change]:
                 out.append(_add(ctx, q, key, col))
         elif col.name in regenerated:
             out.extend(_regenerate(q, key, old, col))
+        elif old == col:
+            continue  # the common case: unchanged
         elif old.is_local or col.is_local:
             out.extend(_alter(ctx, q, b, old, col))
         elif old != col:
@@ -220,6 +221,12 @@ _VOLATILE_DEFAULT = re.compile(
 
 def _settings_sql(q: str, col: Column, old: Column | None) -> list[str]:
     """SET STATISTICS / STORAGE / COMPRESSION where `col` differs from `old` (None: defaults)."""
+    if old is not None and (old.statistics, old.storage, old.compression) == (
+        col.statistics, col.storage, col.compression
+    ):  # fmt: skip
+        return []
+    if old is None and col.statistics is None:
+        return []
     alter_sql = f"ALTER TABLE {q} ALTER COLUMN {ident(col.name)}"
     out = []
     if col.statistics != (old.statistics if old else None):
@@ -241,7 +248,7 @@ def _add(ctx: Context, q: str, key: tuple[str, str], col: Column) -> Change:
     elif col.default_expr and _VOLATILE_DEFAULT.search(col.default_expr):
         hazards = (hz.REWRITES_TABLE,)
         notes.append("volatile default: every existing row is rewritten to fill it")
-    seq = identity_sequences(ctx.target).get((*key, col.name))
+    seq = ctx.identity_sequences(ctx.target).get((*key, col.name))
     up = [f"ALTER TABLE {q} ADD COLUMN {column_definition(col, seq)}"]
     up.extend(_settings_sql(q, col, None))
     return create("column", display(*key, col.name), up=up,
@@ -503,8 +510,8 @@ def _identity(ctx: Context, q: str, key: tuple[str, str], a: Column, b: Column) 
     def remove(nullable: bool) -> list[str]:
         return [f"{alter_sql} DROP IDENTITY", *([f"{alter_sql} DROP NOT NULL"] if nullable else [])]
 
-    new_seq = identity_sequences(ctx.target).get((*key, b.name))
-    old_seq = identity_sequences(ctx.source).get((*key, a.name))
+    new_seq = ctx.identity_sequences(ctx.target).get((*key, b.name))
+    old_seq = ctx.identity_sequences(ctx.source).get((*key, a.name))
     if not a.identity:
         up, down = add(b, new_seq, a.not_null), remove(not a.not_null)
     elif not b.identity:

@@ -72,15 +72,17 @@ def recreated_constraints(ctx: Context) -> set[Key]:
         return ctx._cache["recreated_constraints"]
     src, dst = ctx.source.constraints, ctx.target.constraints
     kept = kept_by_membership(ctx)[0]
+    unstable = ctx.new_relations | ctx.dropped_relations | ctx.recreated_views  # fresh or gone
+    rebound = ctx.rebound_constraints
     out: set[Key] = set()
     for key in src.keys() & dst.keys():
         a, b = src[key], dst[key]
-        if not own(a) and not own(b):
+        own_a, own_b = own(a), own(b)
+        if not own_a and not own_b:
             continue
-        rel = (key[0], key[1])
-        if ctx.gone(rel) or ctx.fresh(rel) or not _same(a, b) or key in ctx.rebound_constraints:
+        if (key[0], key[1]) in unstable or not _same(a, b) or key in rebound:
             out.add(key)
-        elif own(a) != own(b) and key not in kept:
+        elif own_a != own_b and key not in kept:
             out.add(key)
     # FKs must be dropped before the unique key they reference is, and re-added after; so
     # must those pointing at a table the plan rebuilds.

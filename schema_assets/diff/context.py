@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from schema_assets.catalog.model import Constraint, Enum, Function, Name, Snapshot, Table
+from schema_assets.catalog.model import (
+    Constraint,
+    Enum,
+    Function,
+    Name,
+    Sequence,
+    Snapshot,
+    Table,
+)
 from schema_assets.diff.sqltext import type_name
 
 
@@ -76,6 +84,24 @@ class Context:
     def is_partitioned(self, snap: Snapshot, rel: Name) -> bool:
         t = snap.tables.get(rel)
         return bool(t and t.kind == "p")
+
+    def unchanged_table(self, key: Name) -> bool:
+        """On both sides and equal (compared once per diff: tables are the costly compare)."""
+        if "unchanged_tables" not in self._cache:
+            src, dst = self.source.tables, self.target.tables
+            self._cache["unchanged_tables"] = {
+                k for k in src.keys() & dst.keys() if src[k] == dst[k]
+            }
+        return key in self._cache["unchanged_tables"]
+
+    def identity_sequences(self, snap: Snapshot) -> dict[tuple[str, str, str], Sequence]:
+        """Identity sequences of `snap` by owning column (built once per side)."""
+        name = "idseq_src" if snap is self.source else "idseq_dst"
+        if name not in self._cache:
+            self._cache[name] = {
+                s.owned_by: s for s in snap.sequences.values() if s.identity and s.owned_by
+            }
+        return self._cache[name]
 
     def children(self, snap: Snapshot, rel: Name) -> list[Name]:
         """Direct partitions of `rel` in `snap` (sorted), from an index built once."""
@@ -188,9 +214,13 @@ def build_context(
         ctx.new_relations.add(k)
         ctx.dropped_relations.add(k)
     # Plain <-> partitioned, or another partition key: rebuilt with the rows (tables.py).
+    src_t, dst_t = source.tables, target.tables
     changed = {
-        k for k in source.tables.keys() & target.tables.keys()
-        if needs_rebuild(source.tables[k], target.tables[k])
+        k for k in src_t.keys() & dst_t.keys()
+        if src_t[k].parents != dst_t[k].parents  # cheap filters first
+        or src_t[k].kind != dst_t[k].kind
+        or src_t[k].partition_key != dst_t[k].partition_key
+        if needs_rebuild(src_t[k], dst_t[k])
     }  # fmt: skip
     for k in sorted(changed):
         if _has_ancestor_in(source, k, changed):

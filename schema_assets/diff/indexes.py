@@ -71,20 +71,18 @@ def recreated_indexes(ctx: Context) -> set[Name]:
         return ctx._cache["recreated_indexes"]
     src, dst = ctx.source.indexes, ctx.target.indexes
     kept = kept_by_membership(ctx)[1]
+    unstable = ctx.new_relations | ctx.dropped_relations | ctx.recreated_views  # fresh or gone
+    rebound = ctx.rebound_indexes
     out = set()
     for key in src.keys() & dst.keys():
         a, b = src[key], dst[key]
-        rel = (a.schema, a.table)
-        if (
-            a.definition != b.definition
-            or not a.is_valid
-            or ctx.gone(rel)
-            or ctx.fresh(rel)
-            or a.table != b.table
-            or (own(a) != own(b) and key not in kept)
-            or key in ctx.rebound_indexes
-        ):
-            out.add(key)
+        if a.definition == b.definition and a.is_valid and (a.schema, a.table) not in unstable:
+            same_role = (a.constraint_name is None) == (b.constraint_name is None) and (
+                a.parent_index is None
+            ) == (b.parent_index is None)
+            if (same_role or key in kept) and key not in rebound:
+                continue  # the common case, checked first: unchanged
+        out.add(key)
     ctx._cache["recreated_indexes"] = out
     return out
 
@@ -269,7 +267,7 @@ def _partition_index_names(ctx: Context) -> list[Change]:
         for i in ctx.source.indexes.values()
         if i.parent_index
     }
-    for key, i in sorted(ctx.target.indexes.items()):
+    for key, i in ctx.target.indexes.items():  # changes are ordered later (order.py)
         if not i.parent_index or key in explicit:
             continue
         part = (i.schema, i.table)

@@ -32,6 +32,9 @@ def adopted_indexes(ctx: Context) -> dict[Name, Name]:
         return ctx._cache["adopted"]
     out: dict[Name, Name] = {}
     attached = {key for key in _membership_changes(ctx) if ctx.target.tables[key].parent}
+    if not attached:
+        ctx._cache["adopted"] = out
+        return out
     own = {}
     for key, i in ctx.source.indexes.items():
         rel = (i.schema, i.table)
@@ -53,6 +56,9 @@ def kept_by_membership(ctx: Context) -> tuple[set[tuple[str, str, str]], set[Nam
     if "kept_by_membership" in ctx._cache:
         return ctx._cache["kept_by_membership"]
     moved = set(_membership_changes(ctx))
+    if not moved:
+        ctx._cache["kept_by_membership"] = (set(), set())
+        return set(), set()
     constraints = {
         key
         for key, c in ctx.source.constraints.items()
@@ -72,13 +78,21 @@ def kept_by_membership(ctx: Context) -> tuple[set[tuple[str, str, str]], set[Nam
 
 
 def _membership_changes(ctx: Context) -> list[Name]:
+    """Tables on both sides whose parent or bound changes (cached per diff)."""
+    if "membership_changes" in ctx._cache:
+        return ctx._cache["membership_changes"]
     out = []
-    for key in sorted(ctx.source.tables.keys() & ctx.target.tables.keys()):
+    src, dst = ctx.source.tables, ctx.target.tables
+    for key in src.keys() & dst.keys():
+        a, b = src[key], dst[key]
+        if a.parents == b.parents and a.partition_bound == b.partition_bound:
+            continue  # the common case, checked first
         if key in ctx.new_relations or key in ctx.dropped_relations:
             continue
-        a, b = ctx.source.tables[key], ctx.target.tables[key]
         if (a.parent, a.partition_bound) != (b.parent, b.partition_bound):
             out.append(key)
+    out.sort()
+    ctx._cache["membership_changes"] = out
     return out
 
 

@@ -20,9 +20,12 @@ def promoted_indexes(ctx: Context) -> dict[ConstraintKey, Name]:
         return ctx._cache["promoted"]
     src, dst = ctx.source, ctx.target
     candidates: dict[tuple[Name, str], Name] = {}
-    for key, i in sorted(src.indexes.items()):
-        if i.constraint_name or i.parent_index or not i.is_unique or i.is_partitioned:
-            continue
+    plain_unique = [
+        (key, i)
+        for key, i in src.indexes.items()
+        if i.is_unique and not (i.constraint_name or i.parent_index or i.is_partitioned)
+    ]
+    for key, i in sorted(plain_unique):
         if i.predicate or i.include_columns or i.method != "btree" or not i.is_valid:
             continue
         kept = dst.indexes.get(key)
@@ -30,6 +33,9 @@ def promoted_indexes(ctx: Context) -> dict[ConstraintKey, Name]:
             continue  # stays a plain index
         candidates.setdefault(((i.schema, i.table), i.body), key)
     out: dict[ConstraintKey, Name] = {}
+    if not candidates:
+        ctx._cache["promoted"] = out
+        return out
     for key, c in sorted(dst.constraints.items()):
         rel = (c.schema, c.table)
         if c.type not in "pu" or not c.is_local or c.has_parent or c.deferrable:

@@ -19,7 +19,7 @@ from schema_assets.diff.casts import using_expression
 from schema_assets.diff.change import ACCESS_EXCLUSIVE_LOCK, Change, change, display, drop
 from schema_assets.diff.context import Context
 from schema_assets.diff.sqltext import ident, idents, literal, qualified
-from schema_assets.diff.tabledef import aside_name, create_table_sql, depth, identity_sequences
+from schema_assets.diff.tabledef import aside_name, create_table_sql, depth
 
 
 def _kind(t: Table) -> str:
@@ -96,8 +96,8 @@ def _copy(ctx: Context, key: Name) -> list[str]:
     select = f"SELECT {', '.join(values)} FROM {old_q}"  # noqa: S608 - every name is quoted
     into = f"INSERT INTO {qualified(*key)} ({idents(names)})"
     out = [f"{into}{' OVERRIDING SYSTEM VALUE' if overriding else ''} {select}"]
-    old_seqs = identity_sequences(ctx.source)
-    for column, seq in sorted(identity_sequences(ctx.target).items()):
+    old_seqs = ctx.identity_sequences(ctx.source)
+    for column, seq in sorted(ctx.identity_sequences(ctx.target).items()):
         before = old_seqs.get(column)
         if column[:2] == key and before is not None:
             setval = f"setval({literal(qualified(seq.schema, seq.name))}, last_value, is_called)"
@@ -109,7 +109,7 @@ def _copy(ctx: Context, key: Name) -> list[str]:
 def rebuild_table(ctx: Context, key: Name) -> list[Change]:
     a, b = ctx.source.tables[key], ctx.target.tables[key]
     q = qualified(*key)
-    seqs = identity_sequences(ctx.target)
+    seqs = ctx.identity_sequences(ctx.target)
     created = [key, *ctx.descendants(ctx.target, key)]
     pairs = _set_aside(ctx, key)
     up = [u for u, _ in pairs]

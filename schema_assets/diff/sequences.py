@@ -103,8 +103,8 @@ def _identity_sequences(ctx: Context) -> list[Change]:
         if not b.identity or not b.owned_by or ctx.fresh(b.owned_by[:2]):
             continue
         a = old_by_owner.get(b.owned_by)
-        if a is None:
-            continue  # created with its column, options included
+        if a is None or a == b:
+            continue  # created with its column (options included), or unchanged
         q = qualified(*key)
         if (a.schema, a.name) != key:
             old_q = qualified(a.schema, a.name)

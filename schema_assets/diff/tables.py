@@ -15,7 +15,7 @@ from schema_assets.diff.change import SHARE_UPDATE_EXCLUSIVE, Change, alter, cre
 from schema_assets.diff.context import Context
 from schema_assets.diff.rebuild import rebuild_table
 from schema_assets.diff.sqltext import ident, qualified
-from schema_assets.diff.tabledef import create_table_sql, depth, identity_sequences
+from schema_assets.diff.tabledef import create_table_sql, depth
 
 _REPLICA = {"d": "DEFAULT", "n": "NOTHING", "f": "FULL"}
 
@@ -41,7 +41,7 @@ def _made_by_rebuild(ctx: Context, key: Name) -> bool:
 def compare_tables(ctx: Context) -> list[Change]:
     out: list[Change] = []
     src, dst = ctx.source.tables, ctx.target.tables
-    seqs = identity_sequences(ctx.target)
+    seqs = ctx.identity_sequences(ctx.target)
     for key in sorted(k for k in dst if k in ctx.new_relations):
         if _made_by_rebuild(ctx, key):
             continue
@@ -72,13 +72,21 @@ def compare_tables(ctx: Context) -> list[Change]:
         if key in ctx.new_relations or key in ctx.dropped_relations:
             continue
         out.extend(_alter_table(src[key], dst[key]))
-    for key, t in sorted(dst.items()):
-        old = None if ctx.fresh(key) else src.get(key)
-        out.extend(_replica_identity(t, old))
+    for key, t in dst.items():  # changes are ordered later (order.py)
+        old = src.get(key)
+        if old is not None and (old.replica_identity, old.replica_index) == (
+            t.replica_identity, t.replica_index
+        ) and not ctx.fresh(key):  # fmt: skip
+            continue
+        out.extend(_replica_identity(t, None if ctx.fresh(key) else old))
     return out
 
 
 def _alter_table(a: Table, b: Table) -> list[Change]:
+    if (a.persistence, a.rls_enabled, a.rls_forced, a.options, a.parents) == (
+        b.persistence, b.rls_enabled, b.rls_forced, b.options, b.parents
+    ):  # fmt: skip
+        return []  # the common case, checked before any SQL is rendered
     q = qualified(b.schema, b.name)
     name = display(b.schema, b.name)
     pairs: list[tuple[str, str]] = []

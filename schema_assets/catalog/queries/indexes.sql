@@ -1,8 +1,8 @@
 -- name: indexes  (including those backing constraints; diff skips the latter)
 SELECT n.nspname AS schema, ic.relname AS name, tc.relname AS "table",
-       pg_get_indexdef(i.indexrelid) AS definition,
+       d.definition,
        -- what follows "... ON [ONLY] schema.table ": rendered again from structured parts
-       substr(pg_get_indexdef(i.indexrelid),
+       substr(d.definition,
               length(format('CREATE %%sINDEX %%s ON %%s%%s.%%s ',
                             CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END,
                             quote_ident(ic.relname), CASE WHEN ic.relkind = 'I' THEN 'ONLY ' END,
@@ -26,6 +26,7 @@ SELECT n.nspname AS schema, ic.relname AS name, tc.relname AS "table",
        (SELECT d.description FROM pg_description d WHERE d.objoid = ic.oid
           AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0) AS comment
 FROM pg_index i
+CROSS JOIN LATERAL (SELECT pg_get_indexdef(i.indexrelid) AS definition OFFSET 0) d  -- deparsed once
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class tc ON tc.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = ic.relnamespace

@@ -1,11 +1,8 @@
 """Columns of tables that exist on both sides: add, drop, retype, default, identity, NOT NULL.
 
-Online-safe choices: a type change that PostgreSQL does without a rewrite is not flagged
-as one; SET NOT NULL is prepared by a NOT VALID check validated under a weak lock, so the
-final SET NOT NULL does not scan the table under ACCESS EXCLUSIVE. A type change uses a
-cast, a detour through text, or the user's USING expression (casts.py), never SQL that
-cannot run. Columns a partition or child inherits follow their parent; what the child
-holds of its own (a NOT NULL, a default, a NOT NULL constraint's name) is compared too.
+Online-safe choices: SET NOT NULL is prepared by a NOT VALID check validated under a weak
+lock, so the final SET NOT NULL does not scan the table under ACCESS EXCLUSIVE. Type
+changes are typechange.py's; columns a partition or child inherits are inherited.py's.
 """
 
 from __future__ import annotations
@@ -16,83 +13,21 @@ import re
 from schema_assets import plan as hz
 from schema_assets.catalog.model import Column, Table
 from schema_assets.diff import phases
-from schema_assets.diff.casts import drops_enum_labels, using_expression
 from schema_assets.diff.change import SHARE_UPDATE_EXCLUSIVE, Change, alter, create, display, drop
 from schema_assets.diff.context import Context
+from schema_assets.diff.inherited import alter_inherited, attached_in_plan, inherited_not_null_names
 from schema_assets.diff.sqltext import ident, qualified
 from schema_assets.diff.tabledef import (
     COMPRESSION,
     STORAGE,
     add_not_null_sql,
     column_definition,
+    default_sql,
     identity_clause,
     not_null_name,
 )
 from schema_assets.diff.tables import primary_key
-from schema_assets.errors import BadInputError
-
-_INT_SIZE = {"smallint": 2, "integer": 4, "bigint": 8}
-_FLOAT_SIZE = {"real": 4, "double precision": 8}
-_LENGTHED = re.compile(r"(character varying|character|bit varying|bit)\((\d+)\)\Z")
-_NUMERIC = re.compile(r"numeric\((\d+),(\d+)\)\Z")
-
-
-def _length(t: str) -> tuple[str, int | None]:
-    m = _LENGTHED.match(t)
-    if m:
-        return m.group(1), int(m.group(2))
-    return t, None
-
-
-def rewrites(old: str, new: str) -> bool:
-    """False where PostgreSQL changes the type without rewriting the table."""
-    if old == new:
-        return False
-    ob, ol = _length(old)
-    nb, nl = _length(new)
-    if ob == "character varying" and new == "text":
-        return False
-    if old == "text" and new == "character varying":
-        return False
-    if ob == nb and ob in ("character varying", "bit varying"):
-        return not (nl is None or (ol is not None and nl >= ol))
-    if old.startswith("character varying") and new == "character varying":
-        return False
-    mo, mn = _NUMERIC.match(old), _NUMERIC.match(new)
-    if mo and new == "numeric":
-        return False
-    if mo and mn:
-        return not (mo.group(2) == mn.group(2) and int(mn.group(1)) >= int(mo.group(1)))
-    return True
-
-
-def narrows(old: str, new: str) -> bool:
-    """True when some values of `old` cannot be represented in `new` (data would be lost)."""
-    if old in _INT_SIZE and new in _INT_SIZE:
-        return _INT_SIZE[new] < _INT_SIZE[old]
-    if old in _FLOAT_SIZE and new in _FLOAT_SIZE:
-        return _FLOAT_SIZE[new] < _FLOAT_SIZE[old]
-    if old in _FLOAT_SIZE and new in _INT_SIZE or old == "numeric" and new in _INT_SIZE:
-        return True
-    ob, ol = _length(old)
-    nb, nl = _length(new)
-    if nl is not None and (ol is None or nl < ol) and old in ("text", "character varying", ob):
-        return True
-    mo, mn = _NUMERIC.match(old), _NUMERIC.match(new)
-    if mn and (old == "numeric" or old in _FLOAT_SIZE or old in _INT_SIZE):
-        return True
-    if mo and mn:
-        po, so, pn, sn = (int(x) for x in (*mo.groups(), *mn.groups()))
-        return sn < so or (pn - sn) < (po - so)
-    if mo and new in _INT_SIZE:
-        return True
-    if old.startswith("timestamp") and new in ("date", "time without time zone"):
-        return True
-    return False
-
-
-def _default_sql(alter_sql: str, expr: str | None) -> str:
-    return f"{alter_sql} DROP DEFAULT" if expr is None else f"{alter_sql} SET DEFAULT {expr}"
+from schema_assets.diff.typechange import retype
 
 
 def compare_columns(ctx: Context) -> list[Change]:
@@ -131,7 +66,7 @@ def _rebound_defaults(ctx: Context) -> list[Change]:
         name = display(schema, table, column)
         out.append(
             alter("column", name, up=f"{alter_sql} DROP DEFAULT",
-                  down=_default_sql(alter_sql, a.default_expr),
+                  down=default_sql(alter_sql, a.default_expr),
                   phase=phases.DROP_DEFAULT_FOR_FUNCTION,
                   notes=("the default calls a function that is dropped",))
         )  # fmt: skip
@@ -162,8 +97,8 @@ def _compare_table(ctx: Context, a: Table, b: Table) -> list[Change]:
         elif old.is_local or col.is_local:
             out.extend(_alter(ctx, q, b, old, col))
         elif old != col:
-            out.extend(_alter_inherited(ctx, q, a, b, old, col))
-    out.extend(_inherited_not_null_names(ctx, q, a, b))
+            out.extend(alter_inherited(ctx, q, a, b, old, col))
+    out.extend(inherited_not_null_names(ctx, q, a, b))
     new_names = {c.name for c in b.columns}
     for col in a.columns:
         if col.name not in new_names and col.is_local:
@@ -280,13 +215,13 @@ def _alter(ctx: Context, q: str, t: Table, a: Column, b: Column) -> list[Change]
                   hazards=(hz.REWRITES_TABLE,) if b.generated == "s" else ())
         )  # fmt: skip
     if a.type != b.type or a.collation != b.collation:
-        out.append(_retype(ctx, alter_sql, key, a, b))
+        out.append(retype(ctx, alter_sql, key, a, b))
     elif (*key, b.name) in ctx.rebound_defaults and a.default_expr is not None:
         pass  # re-set around the function it calls (_rebound_defaults)
     elif a.default_expr != b.default_expr and not b.generated:
         out.append(
-            alter("column", name, up=_default_sql(alter_sql, b.default_expr),
-                  down=_default_sql(alter_sql, a.default_expr), phase=phases.ALTER_COLUMN,
+            alter("column", name, up=default_sql(alter_sql, b.default_expr),
+                  down=default_sql(alter_sql, a.default_expr), phase=phases.ALTER_COLUMN,
                   notes=("default changed",))
         )  # fmt: skip
     if a.identity != b.identity:
@@ -300,7 +235,7 @@ def _alter(ctx: Context, q: str, t: Table, a: Column, b: Column) -> list[Change]
     elif b.not_null and not a.not_null:
         out.extend(_set_not_null(q, t.name, key, b))
     if a.not_null and b.not_null and a.identity == b.identity:
-        out.extend(_rename_not_null(q, t.name, name, a, b, _attached_in_plan(ctx, t)))
+        out.extend(_rename_not_null(q, t.name, name, a, b, attached_in_plan(ctx, t)))
     settings = _settings_sql(q, b, a)
     if settings:
         out.append(
@@ -321,13 +256,6 @@ def change_column_to_generated(ctx: Context, q: str, key: tuple[str, str], b: Co
     )  # fmt: skip
 
 
-def _attached_in_plan(ctx: Context, t: Table) -> bool:
-    """The table becomes a partition in this plan: once attached, its NOT NULL constraints
-    are inherited and cannot be renamed, so that happens before the ATTACH."""
-    old = ctx.source.tables[(t.schema, t.name)]
-    return bool(t.parent) and (old.parent, old.partition_bound) != (t.parent, t.partition_bound)
-
-
 def _rename_not_null(
     q: str, table: str, name: str, a: Column, b: Column, before_attach: bool
 ) -> list[Change]:
@@ -341,158 +269,6 @@ def _rename_not_null(
               phase=phases.ALTER_COLUMN if before_attach else phases.SET_NOT_NULL, rank=3,
               notes=("NOT NULL constraint name",))
     ]  # fmt: skip
-
-
-def _follows(old: object, new: object, parent_old: object, parent_new: object) -> bool:
-    """A child's inherited property ends where the plan leaves it: at the parent's new value
-    when the parent's changes (ALTER on the parent recurses), else where it was."""
-    expected = parent_new if parent_old != parent_new else old
-    return new == expected
-
-
-def _alter_inherited(
-    ctx: Context, q: str, ta: Table, tb: Table, a: Column, b: Column
-) -> list[Change]:
-    """A column a partition or inheritance child inherits: only its own properties."""
-    pa = _parent_column(ctx.source, ta, a.name)
-    pb = _parent_column(ctx.target, tb, b.name)
-    if pa is None or pb is None:
-        return []
-    name = display(tb.schema, tb.name, b.name)
-    alter_sql = f"ALTER TABLE {q} ALTER COLUMN {ident(b.name)}"
-    up: list[str] = []
-    down: list[str] = []
-    if not _follows(a.default_expr, b.default_expr, pa.default_expr, pb.default_expr):
-        up.append(_default_sql(alter_sql, b.default_expr))
-        down.append(_default_sql(alter_sql, a.default_expr))
-    if b.not_null and not pb.not_null and (not a.not_null or pa.not_null):
-        up.append(add_not_null_sql(q, tb.name, b))
-        down.append(f"{alter_sql} DROP NOT NULL")
-    elif not b.not_null and a.not_null and not pa.not_null:
-        up.append(f"{alter_sql} DROP NOT NULL")
-        down.append(add_not_null_sql(q, tb.name, a))
-    elif (
-        a.not_null and b.not_null and pa.not_null == pb.not_null
-        and (not pb.not_null or _attached_in_plan(ctx, tb))  # renamed while standalone
-    ):  # fmt: skip
-        old, new = not_null_name(tb.name, a), not_null_name(tb.name, b)
-        if old != new:
-            up.append(f"ALTER TABLE {q} RENAME CONSTRAINT {ident(old)} TO {ident(new)}")
-            down.append(f"ALTER TABLE {q} RENAME CONSTRAINT {ident(new)} TO {ident(old)}")
-    for attr, render in (
-        ("statistics", lambda v: f"SET STATISTICS {-1 if v is None else v}"),
-        ("storage", lambda v: f"SET STORAGE {STORAGE.get(v or '', 'DEFAULT')}"),
-        ("compression", lambda v: f"SET COMPRESSION {COMPRESSION.get(v, 'DEFAULT')}"),
-    ):
-        values = [getattr(x, attr) for x in (a, b, pa, pb)]
-        if not _follows(*values):
-            up.append(f"{alter_sql} {render(values[1])}")
-            down.append(f"{alter_sql} {render(values[0])}")
-    if not up:
-        return []
-    return [
-        alter("column", name, up=up, down=list(reversed(down)),
-              phase=phases.ALTER_COLUMN if _attached_in_plan(ctx, tb) else phases.SET_NOT_NULL,
-              rank=4, notes=("the partition's (or child's) own setting of an inherited column",))
-    ]  # fmt: skip
-
-
-def _inherited_not_null_names(ctx: Context, q: str, ta: Table, tb: Table) -> list[Change]:
-    """NOT NULL names a partition (or child) holds for its parent's NOT NULLs: PostgreSQL
-    renames no inherited constraint, so the table leaves its parent for the rename and
-    comes back (one transaction; ATTACH checks the rows against the bound)."""
-    if not tb.parents or _attached_in_plan(ctx, tb) or ta.parents != tb.parents:
-        return []
-    renames: list[tuple[str, str]] = []
-    for b in tb.columns:
-        a = ta.column(b.name)
-        if a is None or a.is_local or b.is_local or not (a.not_null and b.not_null):
-            continue
-        pa = _parent_column(ctx.source, ta, b.name)
-        pb = _parent_column(ctx.target, tb, b.name)
-        if pa is None or pb is None or not (pa.not_null and pb.not_null):
-            continue
-        old, new = not_null_name(tb.name, a), not_null_name(tb.name, b)
-        if old != new:
-            renames.append((old, new))
-    if not renames:
-        return []
-    if tb.is_partition:
-        parent = qualified(*tb.parent)
-        leave = f"ALTER TABLE {parent} DETACH PARTITION {q}"
-        come_back = f"ALTER TABLE {parent} ATTACH PARTITION {q} {tb.partition_bound}"
-    else:
-        parents = [qualified(*p) for p in tb.parents]
-        leave = "; ".join(f"ALTER TABLE {q} NO INHERIT {p}" for p in parents)
-        come_back = "; ".join(f"ALTER TABLE {q} INHERIT {p}" for p in parents)
-
-    def sql(pairs: list[tuple[str, str]]) -> list[str]:
-        moves = [f"ALTER TABLE {q} RENAME CONSTRAINT {ident(o)} TO {ident(n)}" for o, n in pairs]
-        return [*leave.split("; "), *moves, *come_back.split("; ")]
-
-    return [
-        alter("table", display(tb.schema, tb.name), up=sql(renames),
-              down=sql([(n, o) for o, n in renames]), phase=phases.SET_NOT_NULL, rank=6,
-              hazards=(hz.ACCESS_EXCLUSIVE,),
-              notes=("NOT NULL names of inherited columns: renamed while detached",))
-    ]  # fmt: skip
-
-
-def _parent_column(snap, t: Table, column: str) -> Column | None:
-    for p in t.parents:
-        parent = snap.tables.get(p)
-        col = parent.column(column) if parent else None
-        if col is not None:
-            return col
-    return None
-
-
-def _retype(ctx: Context, alter_sql: str, key: tuple[str, str], a: Column, b: Column) -> Change:
-    name = display(*key, b.name)
-    column = (*key, b.name)
-    up: list[str] = []
-    down: list[str] = []
-    if a.default_expr is not None and not a.generated:
-        up.append(f"{alter_sql} DROP DEFAULT")
-    if b.default_expr is not None and not b.generated:
-        down.append(f"{alter_sql} DROP DEFAULT")
-    up.append(f"{alter_sql} TYPE {_type_clause(ctx, column, a, b)}")
-    reverse_using = None
-    try:
-        down.append(f"{alter_sql} TYPE {_type_clause(ctx, column, b, a, reverse=True)}")
-    except BadInputError:  # no way back without the user's expression: the step is irreversible
-        reverse_using = f"no cast from {b.type} back to {a.type}"
-    if b.default_expr is not None and not b.generated:
-        up.append(f"{alter_sql} SET DEFAULT {b.default_expr}")
-    if a.default_expr is not None and not a.generated:
-        down.append(f"{alter_sql} SET DEFAULT {a.default_expr}")
-    hazards: list[str] = []
-    if rewrites(a.type, b.type):
-        hazards.append(hz.REWRITES_TABLE)
-    narrowing = narrows(a.type, b.type) or drops_enum_labels(a.type, b.type, ctx.source, ctx.target)
-    if narrowing:
-        hazards.append(hz.NARROWS_TYPE)
-    notes = [f"type {a.type} -> {b.type}"]
-    if column in ctx.using:
-        notes.append(f"USING {ctx.using[column]} (configured)")
-    return alter(
-        "column", name, up=up, down=None if reverse_using else down, phase=phases.ALTER_COLUMN,
-        hazards=tuple(hazards), notes=tuple(notes), irreversible_reason=reverse_using,
-        archive={"table": list(key), "columns": [b.name], "key": primary_key(ctx, key)}
-        if narrowing else None,
-    )  # fmt: skip
-
-
-def _type_clause(
-    ctx: Context, column: tuple[str, str, str], a: Column, b: Column, *, reverse: bool = False
-) -> str:
-    """`TYPE t [COLLATE c] [USING expr]`; generated columns take no USING (recomputed)."""
-    out = b.type + (f" COLLATE {b.collation}" if b.collation else "")
-    if not b.generated:
-        source, target = (ctx.target, ctx.source) if reverse else (ctx.source, ctx.target)
-        using = {} if reverse else ctx.using
-        out += f" USING {using_expression(column, a.type, b.type, source, target, using)}"
-    return out
 
 
 def _identity(ctx: Context, q: str, key: tuple[str, str], a: Column, b: Column) -> Change:

@@ -79,11 +79,6 @@ def column_definition(
     return " ".join(parts)
 
 
-def identity_sequences(snap: Snapshot) -> dict[tuple[str, str, str], Sequence]:
-    """Identity sequences by the column owning them."""
-    return {s.owned_by: s for s in snap.sequences.values() if s.identity and s.owned_by}
-
-
 def create_table_sql(
     t: Table,
     snap: Snapshot,
@@ -184,6 +179,11 @@ def partition_local_sql(t: Table, parent: Table) -> list[str]:
         if col.compression != inherited.compression:
             out.append(f"{alter} SET COMPRESSION {COMPRESSION.get(col.compression, 'DEFAULT')}")
     return out
+
+
+def default_sql(alter_column: str, expr: str | None) -> str:
+    """`ALTER TABLE … ALTER COLUMN c` + SET DEFAULT expr / DROP DEFAULT."""
+    return f"{alter_column} DROP DEFAULT" if expr is None else f"{alter_column} SET DEFAULT {expr}"
 
 
 def add_not_null_sql(q: str, table: str, col: Column) -> str:

@@ -122,6 +122,12 @@ class Settings:
         return {str(k): str(v) for k, v in (self.tool.get("renames") or {}).items()}
 
     @property
+    def using(self) -> dict[str, str]:
+        """`[tool.schema-assets.using]`: "schema.table.column" = USING expression for type
+        changes PostgreSQL has no cast for."""
+        return {str(k): str(v) for k, v in (self.tool.get("using") or {}).items()}
+
+    @property
     def managed_partition_pattern(self) -> str | None:
         return self.tool.get("managed_partition_pattern")
 

@@ -76,6 +76,7 @@ def plan_between(
     server_url: str | None = None,
     renames: dict[str, str] | None = None,
     managed_partition_pattern: str | None = None,
+    using: dict[str, str] | None = None,
 ) -> Plan:
     """Migration from one schema (URL or files) to another.
 
@@ -89,7 +90,7 @@ def plan_between(
         (source, source_label), (target, target_label) = source_job.result(), target_job.result()
     plan = diff_snapshots(
         source, target, renames=renames, managed_partition_pattern=managed_partition_pattern,
-        source_label=source_label, target_label=target_label,
+        source_label=source_label, target_label=target_label, using=using,
     )  # fmt: skip
     return _with_fingerprints(plan, source, target, shadow=not is_url(target_label))
 
@@ -100,11 +101,15 @@ def plan_database(
     settings: Settings | None = None,
     *,
     renames: dict[str, str] | None = None,
+    using: dict[str, str] | None = None,
 ) -> Plan:
-    """Migration bringing the live database at `url` to the state the schema files describe."""
+    """Migration bringing the live database at `url` to the state the schema files describe.
+
+    Rename hints and USING expressions default to the project's settings."""
     settings = settings or Settings.from_env()
     files = list(files) if files is not None else list(settings.schema_files)
     renames = settings.renames if renames is None else renames
+    using = settings.using if using is None else using
     with ThreadPoolExecutor(max_workers=2) as pool:
         live_job = pool.submit(take_snapshot, url)
         target_job = pool.submit(shadow_snapshot, files, settings.shadow_server(url))
@@ -112,6 +117,6 @@ def plan_database(
     plan = diff_snapshots(
         live, target, renames=renames,
         managed_partition_pattern=settings.managed_partition_pattern,
-        source_label=mask_url(url), target_label=_files_label(files),
+        source_label=mask_url(url), target_label=_files_label(files), using=using,
     )  # fmt: skip
     return _with_fingerprints(plan, live, target, shadow=True)

@@ -7,6 +7,7 @@ equal to "after", planning again is empty, and a reversible plan's down SQL rest
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +20,20 @@ CORPUS = Path(__file__).parent / "conformance"
 KIND_FILES = (
     "schemas", "extensions", "enums", "domains", "sequences", "tables", "columns",
     "constraints", "indexes", "partitions", "views", "functions", "triggers", "comments",
-    "privileges", "policies", "renames", "names", "interactions",
+    "privileges", "policies", "renames", "names", "interactions", "publications",
 )  # fmt: skip
+
+#: Issue 11's families: partitioned tables in every form, and the other failure classes.
+FAMILIES = {
+    "partition": (
+        "partitions", "partition_indexes", "partition_constraints", "partition_attach",
+        "conversions", "subpartitions",
+    ),
+    "other classes": (
+        "blindspots", "reused_names", "identity", "casts", "inheritance", "function_dependents",
+    ),
+}  # fmt: skip
+MINIMUM = {"partition": 80, "other classes": 40}
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,8 @@ class Case:
     before: str
     after: str
     renames: dict[str, str] = field(default_factory=dict)
+    data: str = ""  # run on "before" only: its rows must survive the plan and the down SQL
+    using: dict[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -66,6 +81,8 @@ def parse_cases(text: str, file: str) -> list[Case]:
                 "\n".join(current["before"]).strip(),
                 "\n".join(current["after"]).strip(),
                 current["renames"],
+                "\n".join(current.get("data", [])).strip(),
+                current["using"],
             )
         )
 
@@ -75,18 +92,23 @@ def parse_cases(text: str, file: str) -> list[Case]:
             finish()
             if not title:
                 raise CorpusError(f"{file}:{number}: case without a title")
-            current, section = {"title": title, "line": number, "renames": {}}, None
+            current, section = {"title": title, "line": number, "renames": {}, "using": {}}, None
             continue
         if current is None:
             continue  # file header comments
-        hint = _marker(line, "renames")
-        if hint is not None and section is None:
-            old, sep, new = hint.partition("=")
-            if not sep or not old.strip() or not new.strip():
-                raise CorpusError(f"{file}:{number}: rename hint must be old=new: {hint!r}")
-            current["renames"][old.strip()] = new.strip()
+        for hint_kind in ("renames", "using"):
+            hint = _marker(line, hint_kind)
+            if hint is not None and section is None:
+                old, sep, new = hint.partition("=")
+                if not sep or not old.strip() or not new.strip():
+                    raise CorpusError(f"{file}:{number}: {hint_kind} hint must be a=b: {hint!r}")
+                current[hint_kind][old.strip()] = new.strip()
+                break
+        else:
+            hint = None
+        if hint is not None:
             continue
-        if line.strip() in ("-- before:", "-- after:"):
+        if line.strip() in ("-- before:", "-- after:", "-- data:"):
             section = line.strip()[3:-1]
             if section in current:
                 raise CorpusError(f"{file}:{number}: second '-- {section}:' in one case")
@@ -121,6 +143,22 @@ def test_corpus_has_a_file_with_cases_for_every_object_kind() -> None:
     assert len(CASES) >= 60
 
 
+def test_corpus_holds_320_cases_with_the_partition_and_other_families_covered() -> None:
+    counts = {family: sum(c.file in files for c in CASES) for family, files in FAMILIES.items()}
+    assert len(CASES) >= 320, len(CASES)
+    assert all(counts[f] >= n for f, n in MINIMUM.items()), counts
+    assert all(any(c.file == f for c in CASES) for files in FAMILIES.values() for f in files)
+
+
+def test_conversion_cases_carry_thousands_of_rows() -> None:
+    conversions = [c for c in CASES if c.file == "conversions"]
+    with_rows = [c for c in conversions if c.data]
+    assert len(with_rows) >= len(conversions) - 1  # one case converts an empty table
+    for case in with_rows:
+        bounds = [int(n) for n in re.findall(r"generate_series\(\d+, (\d+)\)", case.data)]
+        assert max(bounds) >= 1000, case.id
+
+
 def test_parser_reads_title_hints_and_both_sides() -> None:
     text = (
         "-- header comment\n-- case: rename it\n-- renames: s.t.a=b\n-- before:\n"
@@ -129,6 +167,16 @@ def test_parser_reads_title_hints_and_both_sides() -> None:
     (case,) = parse_cases(text, "demo")
     assert (case.id, case.renames) == ("demo:rename it", {"s.t.a": "b"})
     assert (case.before, case.after) == ("CREATE TABLE s.t (a int);", "CREATE TABLE s.t (b int);")
+
+
+def test_parser_reads_data_and_using_hints() -> None:
+    text = (
+        "-- case: c\n-- using: s.t.at=to_timestamp(at)\n-- data:\nINSERT INTO s.t VALUES (1);\n"
+        "-- before:\nSELECT 1;\n-- after:\nSELECT 2;\n"
+    )
+    (case,) = parse_cases(text, "demo")
+    assert case.using == {"s.t.at": "to_timestamp(at)"}
+    assert case.data == "INSERT INTO s.t VALUES (1);"
 
 
 def test_parser_rejects_a_case_without_after() -> None:
@@ -144,4 +192,11 @@ def test_parser_rejects_duplicate_titles() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_case_round_trips(pg_server: str, case: Case) -> None:
-    assert_roundtrip(pg_server, case.before, case.after, renames=case.renames or None)
+    assert_roundtrip(
+        pg_server,
+        case.before,
+        case.after,
+        renames=case.renames or None,
+        data_sql=case.data,
+        using=case.using or None,
+    )

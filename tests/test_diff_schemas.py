@@ -36,7 +36,10 @@ def test_sequence_options_change_moves_the_value_into_new_bounds(pg_server: str)
     (step,) = assert_roundtrip(
         pg_server, "CREATE SEQUENCE q", "CREATE SEQUENCE q MINVALUE 10 START 10"
     ).steps
-    assert step.up[0].startswith("SELECT setval('public.q', 10, false)")
+    widen, move, final = step.up  # every intermediate state valid: widen, move, then narrow
+    assert widen == "ALTER SEQUENCE public.q AS bigint MINVALUE 1 MAXVALUE 9223372036854775807"
+    assert move.startswith("SELECT setval('public.q', 10, false)")
+    assert final.startswith("ALTER SEQUENCE public.q AS bigint INCREMENT BY 1 MINVALUE 10")
 
 
 def test_serial_column_keeps_its_sequence_and_default(pg_server: str) -> None:

@@ -9,10 +9,31 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Hashable
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from schema_assets.catalog.kind import Kind
 
 Name = tuple[str, str]  # (schema, name)
+
+
+def _compared(obj: Any) -> tuple[Any, ...]:
+    return tuple(getattr(obj, f.name) for f in fields(obj) if f.compare)
+
+
+def _same_fields(self: Any, other: object) -> bool:
+    """Dataclass equality, with a C-speed shortcut: equal attribute dicts are equal objects.
+    Tables and columns are compared by the thousand in every diff; only when the dicts
+    differ (possibly only in a field excluded from comparison) are the fields compared."""
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    return self.__dict__ == other.__dict__ or _compared(self) == _compared(other)
+
+
+def _fields_hash(self: Any) -> int:
+    return hash(_compared(self))
 
 
 @dataclass(frozen=True)
@@ -66,7 +87,7 @@ class Sequence:
     comment: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Column:
     name: str
     type: str
@@ -80,10 +101,20 @@ class Column:
     inherited_count: int = 0
     acl: tuple[str, ...] = ()
     comment: str | None = None
+    # PG 18 NOT NULL constraint: its name when not the default `<table>_<column>_not_null`
+    # (pg_dump shows exactly those), and NO INHERIT.
+    not_null_name: str | None = None
+    not_null_no_inherit: bool = False
+    statistics: int | None = None  # SET STATISTICS (None: the default)
+    storage: str | None = None  # SET STORAGE when not the type's default ('p', 'e', 'm', 'x')
+    compression: str = ""  # SET COMPRESSION ('p' pglz, 'l' lz4; '': the default)
     position: int = field(default=0, compare=False, repr=False)
 
+    __eq__ = _same_fields
+    __hash__ = _fields_hash
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class Table:
     schema: str
     name: str
@@ -99,8 +130,13 @@ class Table:
     options: tuple[str, ...] = ()
     acl: tuple[str, ...] = ()
     comment: str | None = None
+    replica_identity: str = "d"  # 'd' default, 'n' nothing, 'f' full, 'i' index
+    replica_index: str | None = None  # the index when replica_identity is 'i'
     # Columns by name: what equality, hashing and repr use, so column order never matters.
     sorted_columns: tuple[Column, ...] = field(init=False, compare=True, repr=True)
+
+    __eq__ = _same_fields
+    __hash__ = _fields_hash
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -156,6 +192,10 @@ class Index:
     include_columns: tuple[str, ...] = ()
     predicate: str | None = None
     comment: str | None = None
+    clustered: bool = False  # ALTER TABLE ... CLUSTER ON this index
+    # The definition after "ON [ONLY] schema.table " ("USING btree (a) WHERE ..."): SQL is
+    # rendered from name, table and body, never by editing `definition`.
+    body: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -216,37 +256,24 @@ class Policy:
 
 @dataclass(frozen=True)
 class Dependency:
-    """A view or materialized view reading a relation (column) or calling a function."""
+    """Something reading a relation (column) or calling a function: a view (relations and
+    functions), or a default, check constraint, index, trigger, policy or function body
+    (functions only)."""
 
     schema: str
-    name: str
+    name: str  # the view, table (default, constraint, trigger, policy), index or function
     ref_kind: str  # 'relation' | 'function'
     ref_schema: str
     ref_name: str
     ref_column: str | None = None
+    kind: str = "view"  # view | default | constraint | index | trigger | policy | function
+    part: str = ""  # column, constraint, trigger or policy name; a function's arguments
+    ref_args: str | None = None  # the called function's identity arguments
 
-
-def _tuplify(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_tuplify(v) for v in value)
-    return value
-
-
-def _build(klass: type, item: dict[str, Any]) -> Any:
-    """Dataclass from its asdict() form: lists back to tuples, nested columns rebuilt."""
-    values: dict[str, Any] = {}
-    for f in fields(klass):
-        if f.name not in item or not f.init:
-            continue
-        value = item[f.name]
-        if f.name == "columns" and klass in (Table, View):
-            value = tuple(_build(Column, c) for c in value)
-        elif isinstance(value, dict):
-            value = dict(value)
-        else:
-            value = _tuplify(value)
-        values[f.name] = value
-    return klass(**values)
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.schema, self.name, self.kind, self.part, self.ref_kind, self.ref_schema,
+                self.ref_name, self.ref_column or "", self.ref_args or "")  # fmt: skip
 
 
 _COMPARED_FIELDS: dict[type, tuple[str, ...]] = {}
@@ -255,7 +282,9 @@ _COMPARED_FIELDS: dict[type, tuple[str, ...]] = {}
 def _compared_fields(klass: type) -> tuple[str, ...]:
     names = _COMPARED_FIELDS.get(klass)
     if names is None:
-        names = tuple(f.name for f in fields(klass) if f.compare)
+        names = tuple(f.name for f in fields(klass) if f.compare and f.name != "sorted_columns")
+        if klass is Table:
+            names = (*names, "sorted_columns")
         _COMPARED_FIELDS[klass] = names
     return names
 
@@ -270,87 +299,96 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if hasattr(value, "__dataclass_fields__"):
-        return {name: _plain(getattr(value, name)) for name in _compared_fields(type(value))}
+        out = {name: _plain(getattr(value, name)) for name in _compared_fields(type(value))}
+        if "sorted_columns" in out:
+            out["columns"] = out.pop("sorted_columns")
+        return out
     return value
 
 
-@dataclass(frozen=True, eq=False)
-class Snapshot:
-    """Everything the planner and the validation rules look at, keyed for lookup."""
+def _kinds() -> tuple[Kind, ...]:
+    from schema_assets.catalog.kinds import KINDS
 
-    schemas: dict[str, Schema] = field(default_factory=dict)
-    extensions: dict[str, Extension] = field(default_factory=dict)
-    enums: dict[Name, Enum] = field(default_factory=dict)
-    domains: dict[Name, Domain] = field(default_factory=dict)
-    sequences: dict[Name, Sequence] = field(default_factory=dict)
-    tables: dict[Name, Table] = field(default_factory=dict)
-    constraints: dict[tuple[str, str, str], Constraint] = field(default_factory=dict)
-    indexes: dict[Name, Index] = field(default_factory=dict)
-    views: dict[Name, View] = field(default_factory=dict)
-    functions: dict[tuple[str, str, str], Function] = field(default_factory=dict)
-    triggers: dict[tuple[str, str, str], Trigger] = field(default_factory=dict)
-    policies: dict[tuple[str, str, str], Policy] = field(default_factory=dict)
-    dependencies: tuple[Dependency, ...] = ()
-    server_version: int = field(default=0, compare=False)
+    return KINDS
+
+
+class Snapshot:
+    """Everything the planner and the validation rules look at: one dict per registered kind
+    (`catalog/kinds.py`), keyed for lookup, e.g. `snap.tables[("raw", "trades")]`."""
+
+    # Typed views of the built-in kinds; every registered kind is an attribute the same way.
+    schemas: dict[str, Schema]
+    extensions: dict[str, Extension]
+    enums: dict[Name, Enum]
+    domains: dict[Name, Domain]
+    sequences: dict[Name, Sequence]
+    tables: dict[Name, Table]
+    constraints: dict[tuple[str, str, str], Constraint]
+    indexes: dict[Name, Index]
+    views: dict[Name, View]
+    functions: dict[tuple[str, str, str], Function]
+    triggers: dict[tuple[str, str, str], Trigger]
+    policies: dict[tuple[str, str, str], Policy]
+    dependencies: dict[tuple[str, ...], Dependency]
+    server_version: int
+
+    def __init__(self, server_version: int = 0, **objects: dict[Hashable, Any]) -> None:
+        for kind in _kinds():
+            setattr(self, kind.name, dict(objects.pop(kind.name, None) or {}))
+        if objects:
+            raise TypeError(f"unknown object kinds: {', '.join(sorted(objects))}")
+        self.server_version = server_version
+
+    def objects(self, kind: str) -> dict[Hashable, Any]:
+        """The objects of one kind by name (new kinds need no typed attribute above)."""
+        return getattr(self, kind)
+
+    def replace(self, **objects: dict[Hashable, Any]) -> Snapshot:
+        """A copy with some kinds replaced (the others shared, not copied)."""
+        current = {k.name: getattr(self, k.name) for k in _kinds()}
+        return Snapshot(self.server_version, **{**current, **objects})
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k.name}={len(getattr(self, k.name))}" for k in _kinds())
+        return f"Snapshot({counts})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for kind in _kinds():  # a kind registered after the pickle was written: none of it
+            self.__dict__.setdefault(kind.name, {})
 
     def canonical(self) -> dict[str, Any]:
         """JSON-able, order-independent form: column order and row order do not matter."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            if not f.compare:
-                continue
-            value = getattr(self, f.name)
-            if f.name == "tables":
-                value = {
-                    k: {
-                        **{n: v for n, v in _plain(t).items() if n != "sorted_columns"},
-                        "columns": _plain(t.sorted_columns),
-                    }
-                    for k, t in value.items()
-                }
-                out[f.name] = _plain(value)
-            elif f.name == "dependencies":
-                out[f.name] = sorted(_plain(value), key=json.dumps)
-            else:
-                out[f.name] = _plain(value)
-        return out
-
-    def _compared(self) -> list[str]:
-        return [f.name for f in fields(self) if f.compare]
+        return {k.name: _plain(getattr(self, k.name)) for k in _kinds()}
 
     def fingerprint(self) -> str:
         """sha256 over the sorted reprs (dataclass reprs are deterministic and order-free
         where equality is): tens of milliseconds at 2,000 tables, unlike JSON."""
         digest = hashlib.sha256()
-        for name in self._compared():
-            value = getattr(self, name)
-            items = sorted(value.items()) if isinstance(value, dict) else sorted(map(repr, value))
-            digest.update(name.encode())
-            digest.update(repr(items).encode())
+        for kind in _kinds():
+            digest.update(kind.name.encode())
+            digest.update(repr(sorted(getattr(self, kind.name).items())).encode())
         return digest.hexdigest()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Snapshot):
-            return False
-        for name in self._compared():
-            mine, theirs = getattr(self, name), getattr(other, name)
-            if name == "dependencies":
-                mine, theirs = set(mine), set(theirs)
-            if mine != theirs:
-                return False
-        return True
+            return NotImplemented
+        return all(getattr(self, k.name) == getattr(other, k.name) for k in _kinds())
 
     def __hash__(self) -> int:
         return hash(self.fingerprint())
 
     def to_dict(self) -> dict[str, Any]:
         """Lossless JSON-able form (object lists per kind); inverse of `from_dict`."""
-        data = asdict(self)
-        for name, value in data.items():
-            if isinstance(value, dict):
-                data[name] = list(value.values())
-        for table in data["tables"]:
-            del table["sorted_columns"]  # derived from columns
+        data: dict[str, Any] = {"server_version": self.server_version}
+        for kind in _kinds():
+            items = [asdict(o) for o in getattr(self, kind.name).values()]
+            for item in items:
+                item.pop("sorted_columns", None)  # derived from columns
+            data[kind.name] = items
         return data
 
     def to_json(self) -> str:
@@ -359,27 +397,11 @@ class Snapshot:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Snapshot:
         """Rebuild a snapshot stored by `to_dict` (e.g. the last applied state, for drift)."""
-        kinds: dict[str, tuple[type, Any]] = {
-            "schemas": (Schema, lambda o: o.name),
-            "extensions": (Extension, lambda o: o.name),
-            "enums": (Enum, lambda o: (o.schema, o.name)),
-            "domains": (Domain, lambda o: (o.schema, o.name)),
-            "sequences": (Sequence, lambda o: (o.schema, o.name)),
-            "tables": (Table, lambda o: (o.schema, o.name)),
-            "constraints": (Constraint, lambda o: (o.schema, o.table, o.name)),
-            "indexes": (Index, lambda o: (o.schema, o.name)),
-            "views": (View, lambda o: (o.schema, o.name)),
-            "functions": (Function, lambda o: o.key),
-            "triggers": (Trigger, lambda o: (o.schema, o.table, o.name)),
-            "policies": (Policy, lambda o: (o.schema, o.table, o.name)),
-        }
-        kwargs: dict[str, Any] = {}
-        for name, (klass, key) in kinds.items():
-            objects = [_build(klass, item) for item in data.get(name, [])]
-            kwargs[name] = {key(o): o for o in objects}
-        kwargs["dependencies"] = tuple(_build(Dependency, d) for d in data.get("dependencies", []))
-        kwargs["server_version"] = data.get("server_version", 0)
-        return cls(**kwargs)
+        objects: dict[str, dict[Hashable, Any]] = {}
+        for kind in _kinds():
+            built = (kind.from_stored(item) for item in data.get(kind.name, []))
+            objects[kind.name] = {kind.key(o): o for o in built}
+        return cls(data.get("server_version", 0), **objects)
 
     @classmethod
     def from_json(cls, text: str) -> Snapshot:

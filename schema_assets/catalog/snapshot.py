@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import logging
 import time
 from collections.abc import Iterator
@@ -17,23 +16,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from schema_assets.catalog.model import (
-    Column,
-    Constraint,
-    Dependency,
-    Domain,
-    Enum,
-    Extension,
-    Function,
-    Index,
-    Policy,
-    Schema,
-    Sequence,
-    Snapshot,
-    Table,
-    Trigger,
-    View,
-)
+from schema_assets.catalog.model import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -41,37 +24,10 @@ log = logging.getLogger(__name__)
 TOOL_SCHEMAS = ("schema_assets", "schema_assets_archive")
 EXCLUDED_SCHEMAS = ("information_schema", *TOOL_SCHEMAS)
 
-KINDS = (
-    "schemas", "extensions", "enums", "domains", "sequences", "tables", "columns",
-    "constraints", "indexes", "views", "functions", "triggers", "policies", "dependencies",
-)  # fmt: skip
-
 
 @cache
 def query_text(kind: str) -> str:
     return resources.files("schema_assets.catalog.queries").joinpath(f"{kind}.sql").read_text()
-
-
-def _t(value: Any) -> tuple:
-    return tuple(value or ())
-
-
-def _name(value: Any) -> tuple[str, str] | None:
-    if not value:
-        return None
-    if isinstance(value, str):
-        value = json.loads(value)
-    return (value[0], value[1])
-
-
-def _column(r: dict[str, Any]) -> Column:
-    return Column(
-        name=r["name"], type=r["type"], not_null=r["not_null"], default_expr=r["default_expr"],
-        identity=r["identity"] or "", generated=r["generated"] or "",
-        generation_expr=r["generation_expr"], collation=r["collation"], is_local=r["is_local"],
-        inherited_count=r["inherited_count"], acl=_t(r["acl"]), comment=r["comment"],
-        position=r["position"],
-    )  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -87,11 +43,20 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-#: How the queries split over two connections when snapshotting by URL (about equal cost).
-PARALLEL_GROUPS = (
-    ("indexes", "tables", "sequences", "schemas", "extensions", "enums", "domains"),
-    ("columns", "constraints", "views", "functions", "triggers", "policies", "dependencies"),
-)
+def _queries() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The registered kinds' queries, split over two connections (a query runs once, on
+    the connection of the first kind that reads it)."""
+    from schema_assets.catalog.kinds import KINDS
+
+    where: dict[str, int] = {}
+    for kind in KINDS:
+        for query in kind.queries:
+            where.setdefault(query, kind.connection)
+    return (
+        tuple(q for q, c in where.items() if c == 0),
+        tuple(q for q, c in where.items() if c != 0),
+    )
+
 
 _PIN_SETTINGS = (
     "SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, MDY', true),"
@@ -114,7 +79,8 @@ def take_snapshot(
         if isinstance(conn_or_url, str):
             rows, version = _fetch_parallel(conn_or_url, params)
         else:
-            rows, version = _fetch_on(conn_or_url, KINDS, params)
+            first, second = _queries()
+            rows, version = _fetch_on(conn_or_url, first + second, params)
         snap = _build(rows, version)
     log.debug(
         "snapshot: %d tables, %d indexes, %d constraints in %.0f ms",
@@ -174,183 +140,15 @@ def _fetch_parallel(
         cur.execute("SELECT pg_export_snapshot() AS token")
         token = cur.fetchone()["token"]
         with ThreadPoolExecutor(max_workers=1) as pool:
-            other = pool.submit(_fetch_imported, url, token, PARALLEL_GROUPS[1], params)
-            rows = _run_queries(cur, PARALLEL_GROUPS[0], params)
+            first, second = _queries()
+            other = pool.submit(_fetch_imported, url, token, second, params)
+            rows = _run_queries(cur, first, params)
             rows.update(other.result())  # the exporting transaction stays open until here
         conn.rollback()
         return rows, conn.info.server_version
 
 
 def _build(rows: dict[str, list[dict[str, Any]]], version: int) -> Snapshot:
-    columns: dict[tuple[str, str], list[Column]] = {}
-    for r in rows["columns"]:
-        columns.setdefault((r["schema"], r["relation"]), []).append(_column(r))
+    from schema_assets.catalog.kinds import KINDS
 
-    snap = Snapshot(
-        schemas={r["name"]: Schema(r["name"], r["comment"], _t(r["acl"])) for r in rows["schemas"]},
-        extensions={
-            r["name"]: Extension(r["name"], r["schema"], r["version"]) for r in rows["extensions"]
-        },
-        enums={
-            (r["schema"], r["name"]): Enum(r["schema"], r["name"], _t(r["labels"]), r["comment"])
-            for r in rows["enums"]
-        },
-        domains={
-            (r["schema"], r["name"]): Domain(
-                r["schema"],
-                r["name"],
-                r["base_type"],
-                r["not_null"],
-                r["default_expr"],
-                r["collation"],
-                tuple((c[0], c[1]) for c in (r["checks"] or [])),
-                r["comment"],
-            )  # fmt: skip
-            for r in rows["domains"]
-        },
-        sequences={
-            (r["schema"], r["name"]): Sequence(
-                r["schema"],
-                r["name"],
-                r["data_type"],
-                r["start"],
-                r["increment"],
-                r["min_value"],
-                r["max_value"],
-                r["cache"],
-                r["cycle"],
-                (r["owned_by_schema"], r["owned_by_table"], r["owned_by_column"])
-                if r["owned_by_table"]
-                else None,
-                r["identity"],
-                _t(r["acl"]),
-                r["comment"],
-            )  # fmt: skip
-            for r in rows["sequences"]
-        },
-        tables={
-            (r["schema"], r["name"]): Table(
-                schema=r["schema"],
-                name=r["name"],
-                kind=r["kind"],
-                columns=tuple(columns.get((r["schema"], r["name"]), ())),
-                is_partition=r["is_partition"],
-                partition_key=r["partition_key"],
-                partition_bound=r["partition_bound"],
-                parents=tuple(_name(p) for p in (r["parents"] or [])),
-                persistence=r["persistence"],
-                rls_enabled=r["rls_enabled"],
-                rls_forced=r["rls_forced"],
-                options=_t(r["options"]),
-                acl=_t(r["acl"]),
-                comment=r["comment"],
-            )  # fmt: skip
-            for r in rows["tables"]
-        },
-        constraints={
-            (r["schema"], r["table_name"], r["name"]): Constraint(
-                schema=r["schema"],
-                table=r["table_name"],
-                name=r["name"],
-                type=r["type"],
-                definition=r["definition"],
-                columns=_t(r["columns"]),
-                ref_table=(r["ref_schema"], r["ref_table"]) if r["ref_table"] else None,
-                ref_columns=_t(r["ref_columns"]),
-                deferrable=r["deferrable"],
-                deferred=r["deferred"],
-                validated=r["validated"],
-                is_local=r["is_local"],
-                inherited_count=r["inherited_count"],
-                has_parent=r["has_parent"],
-                index_name=r["index_name"],
-                comment=r["comment"],
-            )  # fmt: skip
-            for r in rows["constraints"]
-        },
-        indexes={
-            (r["schema"], r["name"]): Index(
-                schema=r["schema"],
-                name=r["name"],
-                table=r["table_name"],
-                definition=r["definition"],
-                is_unique=r["is_unique"],
-                is_primary=r["is_primary"],
-                is_valid=r["is_valid"],
-                method=r["method"],
-                is_partitioned=r["is_partitioned"],
-                constraint_name=r["constraint_name"],
-                parent_index=_name(r["parent_index"]),
-                key_columns=_t(r["key_columns"]),
-                include_columns=_t(r["include_columns"]),
-                predicate=r["predicate"],
-                comment=r["comment"],
-            )  # fmt: skip
-            for r in rows["indexes"]
-        },
-        views={
-            (r["schema"], r["name"]): View(
-                r["schema"],
-                r["name"],
-                r["kind"],
-                r["definition"],
-                tuple(columns.get((r["schema"], r["name"]), ())),
-                _t(r["options"]),
-                _t(r["acl"]),
-                r["comment"],
-            )  # fmt: skip
-            for r in rows["views"]
-        },
-        functions={
-            (r["schema"], r["name"], r["identity_args"]): Function(
-                r["schema"],
-                r["name"],
-                r["identity_args"],
-                r["result"],
-                r["kind"],
-                r["definition"],
-                r["language"],
-                _t(r["acl"]),
-                r["comment"],
-            )  # fmt: skip
-            for r in rows["functions"]
-        },
-        triggers={
-            (r["schema"], r["table_name"], r["name"]): Trigger(
-                r["schema"],
-                r["table_name"],
-                r["name"],
-                r["definition"],
-                r["enabled"],
-                (r["function_schema"], r["function_name"]),
-                r["comment"],
-            )  # fmt: skip
-            for r in rows["triggers"]
-        },
-        policies={
-            (r["schema"], r["table_name"], r["name"]): Policy(
-                r["schema"],
-                r["table_name"],
-                r["name"],
-                r["command"],
-                r["permissive"],
-                _t(r["roles"]),
-                r["using_expr"],
-                r["check_expr"],
-            )  # fmt: skip
-            for r in rows["policies"]
-        },
-        dependencies=tuple(
-            Dependency(
-                r["schema"],
-                r["name"],
-                r["ref_kind"],
-                r["ref_schema"],
-                r["ref_name"],
-                r["ref_column"],
-            )  # fmt: skip
-            for r in rows["dependencies"]
-        ),
-        server_version=version,
-    )
-    return snap
+    return Snapshot(version, **{kind.name: kind.objects(rows) for kind in KINDS})

@@ -24,6 +24,20 @@ def parse_renames(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def parse_using(values: tuple[str, ...]) -> dict[str, str]:
+    """`--using SCHEMA.TABLE.COLUMN=EXPRESSION` options (expressions may contain '=')."""
+    out: dict[str, str] = {}
+    for value in values:
+        column, sep, expression = value.partition("=")
+        if not sep or not column.strip() or not expression.strip():
+            raise BadInputError(
+                f"--using {value!r} is not COLUMN=EXPRESSION: use "
+                "schema.table.column='<expression of column>'"
+            )
+        out[column.strip()] = expression.strip()
+    return out
+
+
 def _allowed(flag: bool) -> bool:
     from schema_assets.config import Settings
 
@@ -68,6 +82,11 @@ _rename_option = click.option(
     "--rename", "renames", multiple=True, metavar="OLD=NEW",
     help="Rename hint, repeatable: schema.table=new_table or schema.table.column=new_column.",
 )  # fmt: skip
+_using_option = click.option(
+    "--using", "using", multiple=True, metavar="COLUMN=EXPR",
+    help="How to convert a column whose type changes without a cast, repeatable: "
+    "schema.table.column='<expression of column>'. Also [tool.schema-assets.using].",
+)  # fmt: skip
 
 
 @click.command("diff")
@@ -82,23 +101,29 @@ _rename_option = click.option(
 @_format_option
 @_destructive_option
 @_rename_option
+@_using_option
 def diff(
     from_: tuple[str, ...], to: tuple[str, ...], fmt: str, allow_destructive: bool,
-    renames: tuple[str, ...],
+    renames: tuple[str, ...], using: tuple[str, ...],
 ) -> None:  # fmt: skip
     """Print the migration turning one schema into another (like migra or Atlas).
 
     Each side is a postgresql:// URL or one or more .sql files, applied to a cached shadow
-    database on the server of DATABASE_URL (or the embedded one). URLs are printed with
+    database on SCHEMA_ASSETS_SHADOW_URL's server, else on DATABASE_URL's (or the embedded
+    one). URLs are printed with
     the password masked. Exit codes: 0 plan printed (also when there are no changes),
-    2 bad input, 3 destructive steps not allowed.
+    2 bad input (also a type change without a cast and no --using), 3 destructive steps
+    not allowed.
     """
     from schema_assets.config import Settings
     from schema_assets.planner import plan_between
 
     hints = parse_renames(renames)
     settings = Settings.from_env()
-    plan = plan_between(list(from_), list(to), renames=hints, server_url=settings.shadow_url)
+    expressions = {**settings.using, **parse_using(using)}
+    plan = plan_between(
+        list(from_), list(to), renames=hints, using=expressions, server_url=settings.shadow_url
+    )
     emit(plan, fmt, allow_destructive)
 
 
@@ -106,12 +131,17 @@ def diff(
 @_format_option
 @_destructive_option
 @_rename_option
-def plan(fmt: str, allow_destructive: bool, renames: tuple[str, ...]) -> None:
+@_using_option
+def plan(
+    fmt: str, allow_destructive: bool, renames: tuple[str, ...], using: tuple[str, ...]
+) -> None:
     """Print the migration bringing the live database to the project's schema files.
 
     The live database is DATABASE_URL, or the embedded server when unset; rename hints come
     from [tool.schema-assets.renames] in pyproject.toml plus --rename. Exit codes: 0 plan
-    printed (also "no changes"), 2 bad input, 3 destructive steps not allowed.
+    printed (also "no changes"), 2 bad input (also a type change without a cast and no
+    USING expression from [tool.schema-assets.using] or --using), 3 destructive steps not
+    allowed.
     """
     from schema_assets.config import Settings
     from schema_assets.database import server_url
@@ -119,7 +149,10 @@ def plan(fmt: str, allow_destructive: bool, renames: tuple[str, ...]) -> None:
 
     settings = Settings.from_env()
     hints = {**settings.renames, **parse_renames(renames)}
-    result = plan_database(server_url(settings), settings=settings, renames=hints)
+    expressions = {**settings.using, **parse_using(using)}
+    result = plan_database(
+        server_url(settings), settings=settings, renames=hints, using=expressions
+    )
     emit(result, fmt, allow_destructive)
 
 

@@ -1,16 +1,16 @@
 """Compare two snapshots and produce the ordered, reviewable migration `Plan`.
 
 Pure: no database access. `diff_snapshots(source, target)` is the migration that turns
-`source` into `target`; rename hints, per-kind comparators (`registry.COMPARATORS`) and
-dependency ordering (`order.py`) are its parts.
+`source` into `target`; rename hints, the comparators of the registered kinds
+(`catalog/kinds.py`) and dependency ordering (`order.py`) are its parts.
 """
 
 from __future__ import annotations
 
 from schema_assets.catalog.model import Snapshot
+from schema_assets.diff.casts import parse_using
 from schema_assets.diff.context import build_context
 from schema_assets.diff.order import order_changes
-from schema_assets.diff.registry import COMPARATORS
 from schema_assets.diff.renames import apply_hints, flag_possible_renames, parse_hints
 from schema_assets.plan import Plan
 
@@ -25,12 +25,19 @@ def diff_snapshots(
     managed_partition_pattern: str | None = None,
     source_label: str = "",
     target_label: str = "",
+    using: dict[str, str] | None = None,
 ) -> Plan:
-    """The migration turning `source` into `target`, in a safe order."""
+    """The migration turning `source` into `target`, in a safe order.
+
+    `using` maps "schema.table.column" to the expression converting that column's values
+    when its type changes without a cast (see casts.py).
+    """
     hints = parse_hints(renames)
     renamed, changes = apply_hints(source, target, hints)
-    ctx = build_context(renamed, target, managed_partition_pattern)
-    for _kind, compare in COMPARATORS:
+    ctx = build_context(renamed, target, managed_partition_pattern, parse_using(using))
+    from schema_assets.catalog.kinds import comparators
+
+    for compare in comparators():
         changes.extend(compare(ctx))
     changes, rename_warnings = flag_possible_renames(changes, renamed, target)
     ordered = order_changes(changes)

@@ -6,6 +6,7 @@ operation must come first) and `rank` (dependency depth inside a phase).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,10 @@ class Change:
     notes: tuple[str, ...] = ()
     irreversible_reason: str | None = None
     archive: dict[str, Any] | None = None
+    # Relation names (schema, name) this change creates or frees: a name dropped and
+    # created again in one plan is dropped first (order.py).
+    creates: tuple[tuple[str, str], ...] = ()
+    drops: tuple[tuple[str, str], ...] = ()
 
     def to_step(self) -> Step:
         return Step(
@@ -54,3 +59,34 @@ class Change:
 def display(*parts: str) -> str:
     """Object name for humans (plans, reviews): dotted, unquoted."""
     return ".".join(p for p in parts if p)
+
+
+#: One statement, or several in order.
+Sql = str | Iterable[str]
+
+
+def _statements(sql: Sql) -> tuple[str, ...]:
+    return (sql,) if isinstance(sql, str) else tuple(sql)
+
+
+def change(
+    kind: str, action: str, name: str, *, up: Sql, down: Sql | None, phase: int, **extra: Any
+) -> Change:
+    """A `Change` by keyword: `up`/`down` take one statement or several; `down=None` is an
+    irreversible step (say why in `irreversible_reason`)."""
+    return Change(
+        kind, action, name, _statements(up), None if down is None else _statements(down),
+        phase, **extra,
+    )  # fmt: skip
+
+
+def create(kind: str, name: str, *, up: Sql, down: Sql | None, phase: int, **extra: Any) -> Change:
+    return change(kind, "create", name, up=up, down=down, phase=phase, **extra)
+
+
+def drop(kind: str, name: str, *, up: Sql, down: Sql | None, phase: int, **extra: Any) -> Change:
+    return change(kind, "drop", name, up=up, down=down, phase=phase, **extra)
+
+
+def alter(kind: str, name: str, *, up: Sql, down: Sql | None, phase: int, **extra: Any) -> Change:
+    return change(kind, "alter", name, up=up, down=down, phase=phase, **extra)

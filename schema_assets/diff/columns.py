@@ -1,8 +1,8 @@
 """Columns of tables that exist on both sides: add, drop, retype, default, identity, NOT NULL.
 
-Online-safe choices: a type change that PostgreSQL does without a rewrite is not flagged
-as one; SET NOT NULL is prepared by a NOT VALID check validated under a weak lock, so the
-final SET NOT NULL does not scan the table under ACCESS EXCLUSIVE.
+Online-safe choices: SET NOT NULL is prepared by a NOT VALID check validated under a weak
+lock, so the final SET NOT NULL does not scan the table under ACCESS EXCLUSIVE. Type
+changes are typechange.py's; columns a partition or child inherits are inherited.py's.
 """
 
 from __future__ import annotations
@@ -11,76 +11,23 @@ import hashlib
 import re
 
 from schema_assets import plan as hz
-from schema_assets.catalog.model import Column, Sequence, Table
+from schema_assets.catalog.model import Column, Table
 from schema_assets.diff import phases
-from schema_assets.diff.change import SHARE_UPDATE_EXCLUSIVE, Change, display
+from schema_assets.diff.change import SHARE_UPDATE_EXCLUSIVE, Change, alter, create, display, drop
 from schema_assets.diff.context import Context
-from schema_assets.diff.sequences import identity_options, identity_sequence
+from schema_assets.diff.inherited import alter_inherited, attached_in_plan, inherited_not_null_names
 from schema_assets.diff.sqltext import ident, qualified
-from schema_assets.diff.tables import column_definition, primary_key
-
-_INT_SIZE = {"smallint": 2, "integer": 4, "bigint": 8}
-_FLOAT_SIZE = {"real": 4, "double precision": 8}
-_LENGTHED = re.compile(r"(character varying|character|bit varying|bit)\((\d+)\)\Z")
-_NUMERIC = re.compile(r"numeric\((\d+),(\d+)\)\Z")
-
-
-def _length(t: str) -> tuple[str, int | None]:
-    m = _LENGTHED.match(t)
-    if m:
-        return m.group(1), int(m.group(2))
-    return t, None
-
-
-def rewrites(old: str, new: str) -> bool:
-    """False where PostgreSQL changes the type without rewriting the table."""
-    if old == new:
-        return False
-    ob, ol = _length(old)
-    nb, nl = _length(new)
-    if ob == "character varying" and new == "text":
-        return False
-    if old == "text" and new == "character varying":
-        return False
-    if ob == nb and ob in ("character varying", "bit varying"):
-        return not (nl is None or (ol is not None and nl >= ol))
-    if old.startswith("character varying") and new == "character varying":
-        return False
-    mo, mn = _NUMERIC.match(old), _NUMERIC.match(new)
-    if mo and new == "numeric":
-        return False
-    if mo and mn:
-        return not (mo.group(2) == mn.group(2) and int(mn.group(1)) >= int(mo.group(1)))
-    return True
-
-
-def narrows(old: str, new: str) -> bool:
-    """True when some values of `old` cannot be represented in `new` (data would be lost)."""
-    if old in _INT_SIZE and new in _INT_SIZE:
-        return _INT_SIZE[new] < _INT_SIZE[old]
-    if old in _FLOAT_SIZE and new in _FLOAT_SIZE:
-        return _FLOAT_SIZE[new] < _FLOAT_SIZE[old]
-    if old in _FLOAT_SIZE and new in _INT_SIZE or old == "numeric" and new in _INT_SIZE:
-        return True
-    ob, ol = _length(old)
-    nb, nl = _length(new)
-    if nl is not None and (ol is None or nl < ol) and old in ("text", "character varying", ob):
-        return True
-    mo, mn = _NUMERIC.match(old), _NUMERIC.match(new)
-    if mn and (old == "numeric" or old in _FLOAT_SIZE or old in _INT_SIZE):
-        return True
-    if mo and mn:
-        po, so, pn, sn = (int(x) for x in (*mo.groups(), *mn.groups()))
-        return sn < so or (pn - sn) < (po - so)
-    if mo and new in _INT_SIZE:
-        return True
-    if old.startswith("timestamp") and new in ("date", "time without time zone"):
-        return True
-    return False
-
-
-def _default_sql(alter: str, expr: str | None) -> str:
-    return f"{alter} DROP DEFAULT" if expr is None else f"{alter} SET DEFAULT {expr}"
+from schema_assets.diff.tabledef import (
+    COMPRESSION,
+    STORAGE,
+    add_not_null_sql,
+    column_definition,
+    default_sql,
+    identity_clause,
+    not_null_name,
+)
+from schema_assets.diff.tables import primary_key
+from schema_assets.diff.typechange import retype
 
 
 def compare_columns(ctx: Context) -> list[Change]:
@@ -89,8 +36,46 @@ def compare_columns(ctx: Context) -> list[Change]:
         if key in ctx.new_relations or key in ctx.dropped_relations:
             continue
         a, b = ctx.source.tables[key], ctx.target.tables[key]
-        if a.columns != b.columns:  # fast path: most tables are unchanged
+        if not ctx.unchanged_table(key) and a.columns != b.columns:  # most are unchanged
             out.extend(_compare_table(ctx, a, b))
+    out.extend(_rebound_defaults(ctx))
+    return out
+
+
+def _rebound_defaults(ctx: Context) -> list[Change]:
+    """A default calling a function the plan drops: dropped before the function goes, set
+    again (the target's default) once the new one exists."""
+    out: list[Change] = []
+    for schema, table, column in sorted(ctx.rebound_defaults):
+        a_table, b_table = (
+            ctx.source.tables.get((schema, table)),
+            ctx.target.tables.get((schema, table)),
+        )
+        if (
+            a_table is None
+            or b_table is None
+            or ctx.fresh((schema, table))
+            or ctx.gone((schema, table))
+        ):
+            continue
+        a, b = a_table.column(column), b_table.column(column)
+        if a is None or b is None or a.generated or a.default_expr is None or a.type != b.type:
+            continue  # dropped, regenerated or retyped: handled with the column
+        q = qualified(schema, table)
+        alter_sql = f"ALTER TABLE {q} ALTER COLUMN {ident(column)}"
+        name = display(schema, table, column)
+        out.append(
+            alter("column", name, up=f"{alter_sql} DROP DEFAULT",
+                  down=default_sql(alter_sql, a.default_expr),
+                  phase=phases.DROP_DEFAULT_FOR_FUNCTION,
+                  notes=("the default calls a function that is dropped",))
+        )  # fmt: skip
+        if b.default_expr is not None:
+            out.append(
+                alter("column", name, up=f"{alter_sql} SET DEFAULT {b.default_expr}",
+                      down=f"{alter_sql} DROP DEFAULT", phase=phases.ALTER_COLUMN, rank=1,
+                      notes=("default bound to the new function",))
+            )  # fmt: skip
     return out
 
 
@@ -104,31 +89,27 @@ def _compare_table(ctx: Context, a: Table, b: Table) -> list[Change]:
         old = old_cols.get(col.name)
         if old is None:
             if col.is_local:
-                out.append(_add(q, key, col, identity_sequence(ctx, True, (*key, col.name))))
+                out.append(_add(ctx, q, key, col))
         elif col.name in regenerated:
             out.extend(_regenerate(q, key, old, col))
+        elif old == col:
+            continue  # the common case: unchanged
         elif old.is_local or col.is_local:
-            out.extend(_alter(ctx, q, key, old, col))
+            out.extend(_alter(ctx, q, b, old, col))
+        elif old != col:
+            out.extend(alter_inherited(ctx, q, a, b, old, col))
+    out.extend(inherited_not_null_names(ctx, q, a, b))
     new_names = {c.name for c in b.columns}
     for col in a.columns:
         if col.name not in new_names and col.is_local:
             out.append(
-                Change(
-                    "column",
-                    "drop",
-                    display(*key, col.name),
-                    (f"ALTER TABLE {q} DROP COLUMN {ident(col.name)}",),
-                    None,
-                    phases.DROP_COLUMN,
-                    hazards=(hz.DELETES_DATA,),
-                    irreversible_reason="the column's values are gone; restore from the archive",
-                    archive={
-                        "table": list(key),
-                        "columns": [col.name],
-                        "key": primary_key(ctx, key),
-                    },
-                )  # fmt: skip
-            )
+                drop("column", display(*key, col.name),
+                     up=f"ALTER TABLE {q} DROP COLUMN {ident(col.name)}", down=None,
+                     phase=phases.DROP_COLUMN, hazards=(hz.DELETES_DATA,),
+                     irreversible_reason="the column's values are gone; restore from the archive",
+                     archive={"table": list(key), "columns": [col.name],
+                              "key": primary_key(ctx, key)})
+            )  # fmt: skip
     return out
 
 
@@ -154,16 +135,13 @@ def _generated_over_retyped(a: Table, b: Table) -> set[str]:
 
 def _regenerate(q: str, key: tuple[str, str], a: Column, b: Column) -> list[Change]:
     name = display(*key, b.name)
-    drop = f"ALTER TABLE {q} DROP COLUMN {ident(b.name)}"
+    drop_sql = f"ALTER TABLE {q} DROP COLUMN {ident(b.name)}"
     return [
-        Change(
-            "column", "drop", name, (drop,), (f"ALTER TABLE {q} ADD COLUMN {column_definition(a)}",),
-            phases.ALTER_COLUMN, rank=-1, notes=("generated column: re-added after the retype",),
-        ),
-        Change(
-            "column", "create", name, (f"ALTER TABLE {q} ADD COLUMN {column_definition(b)}",),
-            (drop,), phases.ALTER_COLUMN, rank=2, hazards=(hz.REWRITES_TABLE,),
-        ),
+        drop("column", name, up=drop_sql, down=f"ALTER TABLE {q} ADD COLUMN {column_definition(a)}",
+             phase=phases.ALTER_COLUMN, rank=-1,
+             notes=("generated column: re-added after the retype",)),
+        create("column", name, up=f"ALTER TABLE {q} ADD COLUMN {column_definition(b)}",
+               down=drop_sql, phase=phases.ALTER_COLUMN, rank=2, hazards=(hz.REWRITES_TABLE,)),
     ]  # fmt: skip
 
 
@@ -176,7 +154,26 @@ _VOLATILE_DEFAULT = re.compile(
 )
 
 
-def _add(q: str, key: tuple[str, str], col: Column, seq: Sequence | None) -> Change:
+def _settings_sql(q: str, col: Column, old: Column | None) -> list[str]:
+    """SET STATISTICS / STORAGE / COMPRESSION where `col` differs from `old` (None: defaults)."""
+    if old is not None and (old.statistics, old.storage, old.compression) == (
+        col.statistics, col.storage, col.compression
+    ):  # fmt: skip
+        return []
+    if old is None and col.statistics is None:
+        return []
+    alter_sql = f"ALTER TABLE {q} ALTER COLUMN {ident(col.name)}"
+    out = []
+    if col.statistics != (old.statistics if old else None):
+        out.append(f"{alter_sql} SET STATISTICS {-1 if col.statistics is None else col.statistics}")
+    if old is not None and col.storage != old.storage:
+        out.append(f"{alter_sql} SET STORAGE {STORAGE.get(col.storage or '', 'DEFAULT')}")
+    if old is not None and col.compression != old.compression:
+        out.append(f"{alter_sql} SET COMPRESSION {COMPRESSION.get(col.compression, 'DEFAULT')}")
+    return out
+
+
+def _add(ctx: Context, q: str, key: tuple[str, str], col: Column) -> Change:
     notes = []
     hazards: tuple[str, ...] = ()
     if col.not_null and col.default_expr is None and not col.identity and not col.generated:
@@ -186,171 +183,140 @@ def _add(q: str, key: tuple[str, str], col: Column, seq: Sequence | None) -> Cha
     elif col.default_expr and _VOLATILE_DEFAULT.search(col.default_expr):
         hazards = (hz.REWRITES_TABLE,)
         notes.append("volatile default: every existing row is rewritten to fill it")
-    return Change(
-        "column", "create", display(*key, col.name),
-        (f"ALTER TABLE {q} ADD COLUMN {column_definition(col, seq)}",),
-        (f"ALTER TABLE {q} DROP COLUMN {ident(col.name)}",), phases.ALTER_COLUMN,
-        hazards=hazards, notes=tuple(notes),
-    )  # fmt: skip
+    seq = ctx.identity_sequences(ctx.target).get((*key, col.name))
+    up = [f"ALTER TABLE {q} ADD COLUMN {column_definition(col, seq)}"]
+    up.extend(_settings_sql(q, col, None))
+    return create("column", display(*key, col.name), up=up,
+                  down=f"ALTER TABLE {q} DROP COLUMN {ident(col.name)}",
+                  phase=phases.ALTER_COLUMN, hazards=hazards, notes=tuple(notes))  # fmt: skip
 
 
-def _alter(ctx: Context, q: str, key: tuple[str, str], a: Column, b: Column) -> list[Change]:
+def _alter(ctx: Context, q: str, t: Table, a: Column, b: Column) -> list[Change]:
     out: list[Change] = []
+    key = (t.schema, t.name)
     name = display(*key, b.name)
-    alter = f"ALTER TABLE {q} ALTER COLUMN {ident(b.name)}"
+    alter_sql = f"ALTER TABLE {q} ALTER COLUMN {ident(b.name)}"
     if a.generated != b.generated:
         # Generated <-> plain: DROP EXPRESSION when it becomes plain, else re-add the column.
         if not b.generated:
             out.append(
-                Change(
-                    "column",
-                    "alter",
-                    name,
-                    (f"{alter} DROP EXPRESSION",),
-                    None,
-                    phases.ALTER_COLUMN,
-                    irreversible_reason="a column cannot become generated",
-                )  # fmt: skip
-            )
+                alter("column", name, up=f"{alter_sql} DROP EXPRESSION", down=None,
+                      phase=phases.ALTER_COLUMN,
+                      irreversible_reason="a column cannot become generated")
+            )  # fmt: skip
         else:
-            out.append(
-                Change(
-                    "column",
-                    "replace",
-                    name,
-                    (
-                        f"ALTER TABLE {q} DROP COLUMN {ident(b.name)}",
-                        f"ALTER TABLE {q} ADD COLUMN {column_definition(b)}",
-                    ),
-                    None,
-                    phases.ALTER_COLUMN,
-                    hazards=(hz.DELETES_DATA, hz.REWRITES_TABLE),
-                    irreversible_reason="the column's values are replaced by the expression",
-                    archive={"table": list(key), "columns": [b.name], "key": primary_key(ctx, key)},
-                )  # fmt: skip
-            )
+            out.append(change_column_to_generated(ctx, q, key, b))
             return out
     elif a.generated and a.generation_expr != b.generation_expr:
         out.append(
-            Change(
-                "column",
-                "alter",
-                name,
-                (f"{alter} SET EXPRESSION AS ({b.generation_expr})",),
-                (f"{alter} SET EXPRESSION AS ({a.generation_expr})",),
-                phases.ALTER_COLUMN,
-                hazards=(hz.REWRITES_TABLE,) if b.generated == "s" else (),
-            )  # fmt: skip
-        )
+            alter("column", name, up=f"{alter_sql} SET EXPRESSION AS ({b.generation_expr})",
+                  down=f"{alter_sql} SET EXPRESSION AS ({a.generation_expr})",
+                  phase=phases.ALTER_COLUMN,
+                  hazards=(hz.REWRITES_TABLE,) if b.generated == "s" else ())
+        )  # fmt: skip
     if a.type != b.type or a.collation != b.collation:
-        out.append(_retype(ctx, alter, key, a, b))
+        out.append(retype(ctx, alter_sql, key, a, b))
+    elif (*key, b.name) in ctx.rebound_defaults and a.default_expr is not None:
+        pass  # re-set around the function it calls (_rebound_defaults)
     elif a.default_expr != b.default_expr and not b.generated:
         out.append(
-            Change(
-                "column",
-                "alter",
-                name,
-                (_default_sql(alter, b.default_expr),),
-                (_default_sql(alter, a.default_expr),),
-                phases.ALTER_COLUMN,
-                notes=("default changed",),
-            )  # fmt: skip
-        )
+            alter("column", name, up=default_sql(alter_sql, b.default_expr),
+                  down=default_sql(alter_sql, a.default_expr), phase=phases.ALTER_COLUMN,
+                  notes=("default changed",))
+        )  # fmt: skip
     if a.identity != b.identity:
-        seq = identity_sequence(ctx, True, (*key, b.name))
-        out.append(_identity(alter, name, a, b, identity_options(seq)))
-    if a.not_null and not b.not_null and not (a.identity and not b.identity):
+        out.append(_identity(ctx, q, key, a, b))
+    elif a.not_null and not b.not_null:
         out.append(
-            Change(
-                "column",
-                "alter",
-                name,
-                (f"{alter} DROP NOT NULL",),
-                (f"{alter} SET NOT NULL",),
-                phases.ALTER_COLUMN,
-                notes=("drops NOT NULL",),
-            )  # fmt: skip
-        )
-    elif b.not_null and not a.not_null and not (b.identity and not a.identity):
-        out.extend(_set_not_null(q, alter, key, b))
+            alter("column", name, up=f"{alter_sql} DROP NOT NULL",
+                  down=add_not_null_sql(q, t.name, a), phase=phases.ALTER_COLUMN,
+                  notes=("drops NOT NULL",))
+        )  # fmt: skip
+    elif b.not_null and not a.not_null:
+        out.extend(_set_not_null(q, t.name, key, b))
+    if a.not_null and b.not_null and a.identity == b.identity:
+        out.extend(_rename_not_null(q, t.name, name, a, b, attached_in_plan(ctx, t)))
+    settings = _settings_sql(q, b, a)
+    if settings:
+        out.append(
+            alter("column", name, up=settings, down=_settings_sql(q, a, b),
+                  phase=phases.ALTER_COLUMN, notes=("statistics, storage or compression",))
+        )  # fmt: skip
     return out
 
 
-def _retype(ctx: Context, alter: str, key: tuple[str, str], a: Column, b: Column) -> Change:
-    name = display(*key, b.name)
-    up: list[str] = []
-    down: list[str] = []
-    if a.default_expr is not None and not a.generated:
-        up.append(f"{alter} DROP DEFAULT")
-    if b.default_expr is not None and not b.generated:
-        down.append(f"{alter} DROP DEFAULT")
-    up.append(f"{alter} TYPE {_type_clause(b)}")
-    down.append(f"{alter} TYPE {_type_clause(a)}")
-    if b.default_expr is not None and not b.generated:
-        up.append(f"{alter} SET DEFAULT {b.default_expr}")
-    if a.default_expr is not None and not a.generated:
-        down.append(f"{alter} SET DEFAULT {a.default_expr}")
-    hazards: list[str] = []
-    if rewrites(a.type, b.type):
-        hazards.append(hz.REWRITES_TABLE)
-    narrowing = narrows(a.type, b.type)
-    if narrowing:
-        hazards.append(hz.NARROWS_TYPE)
-    return Change(
-        "column", "alter", name, tuple(up), tuple(down), phases.ALTER_COLUMN,
-        hazards=tuple(hazards), notes=(f"type {a.type} -> {b.type}",),
-        archive={"table": list(key), "columns": [b.name], "key": primary_key(ctx, key)}
-        if narrowing else None,
+def change_column_to_generated(ctx: Context, q: str, key: tuple[str, str], b: Column) -> Change:
+    return alter(
+        "column", display(*key, b.name),
+        up=[f"ALTER TABLE {q} DROP COLUMN {ident(b.name)}",
+            f"ALTER TABLE {q} ADD COLUMN {column_definition(b)}"],
+        down=None, phase=phases.ALTER_COLUMN, hazards=(hz.DELETES_DATA, hz.REWRITES_TABLE),
+        irreversible_reason="the column's values are replaced by the expression",
+        archive={"table": list(key), "columns": [b.name], "key": primary_key(ctx, key)},
     )  # fmt: skip
 
 
-def _type_clause(c: Column) -> str:
-    """`TYPE t [COLLATE c] [USING col::t]`; generated columns take no USING (recomputed)."""
-    out = c.type + (f" COLLATE {c.collation}" if c.collation else "")
-    if not c.generated:
-        out += f" USING {ident(c.name)}::{c.type}"
-    return out
+def _rename_not_null(
+    q: str, table: str, name: str, a: Column, b: Column, before_attach: bool
+) -> list[Change]:
+    """PG 18 NOT NULL constraints have names (after a table rename, or inherited)."""
+    old, new = not_null_name(table, a), not_null_name(table, b)
+    if old == new:
+        return []
+    return [
+        alter("column", name, up=f"ALTER TABLE {q} RENAME CONSTRAINT {ident(old)} TO {ident(new)}",
+              down=f"ALTER TABLE {q} RENAME CONSTRAINT {ident(new)} TO {ident(old)}",
+              phase=phases.ALTER_COLUMN if before_attach else phases.SET_NOT_NULL, rank=3,
+              notes=("NOT NULL constraint name",))
+    ]  # fmt: skip
 
 
-def _identity(alter: str, name: str, a: Column, b: Column, options: str) -> Change:
-    def to(x: str) -> str:
+def _identity(ctx: Context, q: str, key: tuple[str, str], a: Column, b: Column) -> Change:
+    """Identity added (NOT NULL first, sequence name and options in the same statement),
+    dropped (then the nullability the target asks for), or switched ALWAYS/BY DEFAULT."""
+    alter_sql = f"ALTER TABLE {q} ALTER COLUMN {ident(b.name)}"
+
+    def kind(x: str) -> str:
         return "ALWAYS" if x == "a" else "BY DEFAULT"
 
+    def add(col: Column, seq, was_not_null: bool) -> list[str]:
+        head = [] if was_not_null else [f"{alter_sql} SET NOT NULL"]
+        return [*head, f"{alter_sql} ADD {identity_clause(col, seq)}"]
+
+    def remove(nullable: bool) -> list[str]:
+        return [f"{alter_sql} DROP IDENTITY", *([f"{alter_sql} DROP NOT NULL"] if nullable else [])]
+
+    new_seq = ctx.identity_sequences(ctx.target).get((*key, b.name))
+    old_seq = ctx.identity_sequences(ctx.source).get((*key, a.name))
     if not a.identity:
-        up = f"{alter} ADD GENERATED {to(b.identity)} AS IDENTITY{options}"
-        down = f"{alter} DROP IDENTITY"
+        up, down = add(b, new_seq, a.not_null), remove(not a.not_null)
     elif not b.identity:
-        up, down = f"{alter} DROP IDENTITY", f"{alter} ADD GENERATED {to(a.identity)} AS IDENTITY"
+        up, down = remove(not b.not_null), add(a, old_seq, b.not_null)
     else:
-        up, down = (
-            f"{alter} SET GENERATED {to(b.identity)}",
-            f"{alter} SET GENERATED {to(a.identity)}",
-        )
-    return Change("column", "alter", name, (up,), (down,), phases.ALTER_COLUMN, rank=1)
+        up = [f"{alter_sql} SET GENERATED {kind(b.identity)}"]
+        down = [f"{alter_sql} SET GENERATED {kind(a.identity)}"]
+    claims = ((new_seq.schema, new_seq.name),) if new_seq is not None and not a.identity else ()
+    return alter("column", display(*key, b.name), up=up, down=down, phase=phases.ALTER_COLUMN,
+                 rank=1, notes=("identity",), creates=claims)  # fmt: skip
 
 
-def _set_not_null(q: str, alter: str, key: tuple[str, str], b: Column) -> list[Change]:
+def _set_not_null(q: str, table: str, key: tuple[str, str], b: Column) -> list[Change]:
     """CHECK (col IS NOT NULL) NOT VALID, VALIDATE under a weak lock, then SET NOT NULL."""
     digest = hashlib.sha256(f"{key}{b.name}".encode()).hexdigest()[:8]
     check = ident(f"sa_not_null_{digest}")
     name = display(*key, b.name)
     return [
-        Change(
-            "column", "alter", name,
-            (f"ALTER TABLE {q} ADD CONSTRAINT {check} CHECK ({ident(b.name)} IS NOT NULL) NOT VALID",),
-            (), phases.SET_NOT_NULL, rank=0,
-            notes=("prepares SET NOT NULL without a long ACCESS EXCLUSIVE scan",),
-        ),
-        Change(
-            "column", "alter", name, (f"ALTER TABLE {q} VALIDATE CONSTRAINT {check}",), (),
-            phases.SET_NOT_NULL, rank=1, lock=SHARE_UPDATE_EXCLUSIVE,
-            hazards=(hz.VALIDATES_CONSTRAINT,),
-            transactional=False,  # own transaction: the ADD's lock is released before the scan
-        ),
-        Change(
-            "column", "alter", name,
-            (f"{alter} SET NOT NULL", f"ALTER TABLE {q} DROP CONSTRAINT {check}"),
-            (f"{alter} DROP NOT NULL",), phases.SET_NOT_NULL, rank=2,
-            notes=("uses the validated check: no full scan under ACCESS EXCLUSIVE",),
-        ),
+        alter("column", name,
+              up=f"ALTER TABLE {q} ADD CONSTRAINT {check} CHECK ({ident(b.name)} IS NOT NULL) NOT VALID",
+              down=(), phase=phases.SET_NOT_NULL, rank=0,
+              notes=("prepares SET NOT NULL without a long ACCESS EXCLUSIVE scan",)),
+        alter("column", name, up=f"ALTER TABLE {q} VALIDATE CONSTRAINT {check}", down=(),
+              phase=phases.SET_NOT_NULL, rank=1, lock=SHARE_UPDATE_EXCLUSIVE,
+              hazards=(hz.VALIDATES_CONSTRAINT,),
+              transactional=False),  # own transaction: the ADD's lock is released first
+        alter("column", name,
+              up=(add_not_null_sql(q, table, b), f"ALTER TABLE {q} DROP CONSTRAINT {check}"),
+              down=f"ALTER TABLE {q} ALTER COLUMN {ident(b.name)} DROP NOT NULL",
+              phase=phases.SET_NOT_NULL, rank=2,
+              notes=("uses the validated check: no full scan under ACCESS EXCLUSIVE",)),
     ]  # fmt: skip

@@ -55,6 +55,8 @@ def compare_comments(ctx: Context) -> list[Change]:
         old = src.sequences[key].comment if key in src.sequences else None
         out += _comment("sequence", display(*key), f"SEQUENCE {qualified(*key)}", old, s.comment)
     for key, t in sorted(dst.tables.items()):
+        if ctx.unchanged_table(key) and not ctx.fresh(key):
+            continue  # unchanged table: no comment to compare (the common case, kept cheap)
         old_t = None if ctx.fresh(key) else src.tables.get(key)
         if old_t == t:
             continue  # unchanged table: no comment to compare (the common case, kept cheap)

@@ -1,8 +1,11 @@
 """Primary key, unique, foreign key, check and exclusion constraints.
 
 On a table that already exists, a new FOREIGN KEY or CHECK is added NOT VALID (brief lock,
-no scan) and validated in a separate step under SHARE UPDATE EXCLUSIVE. Constraints
-cloned onto partitions or inherited from a parent are the parent's business.
+no scan) and validated in a separate step under SHARE UPDATE EXCLUSIVE; a PRIMARY KEY or
+UNIQUE that an existing unique index already enforces adopts it (USING INDEX, NOT NULLs
+set first). Constraints cloned onto partitions or inherited from a parent are the parent's
+business, except their names: on a new partitioned table they are created first under the
+target's names and the parent's constraint attaches them.
 """
 
 from __future__ import annotations
@@ -15,9 +18,15 @@ from schema_assets.diff.change import (
     SHARE_ROW_EXCLUSIVE,
     SHARE_UPDATE_EXCLUSIVE,
     Change,
+    change,
+    create,
     display,
+    drop,
 )
 from schema_assets.diff.context import Context
+from schema_assets.diff.indexes import children_of, index_sql, recreated_indexes
+from schema_assets.diff.partitions import kept_by_membership
+from schema_assets.diff.promote import promoted_indexes
 from schema_assets.diff.sqltext import ident, qualified
 
 Key = tuple[str, str, str]
@@ -43,6 +52,11 @@ def _lock(c: Constraint) -> str:
     return SHARE_ROW_EXCLUSIVE if c.type == "f" else ACCESS_EXCLUSIVE_LOCK
 
 
+def _index_names(c: Constraint) -> tuple[tuple[str, str], ...]:
+    """The relation name a key or exclusion constraint gives its index."""
+    return ((c.schema, c.index_name or c.name),) if c.type in "pux" else ()
+
+
 def _same(a: Constraint, b: Constraint) -> bool:
     return (a.type, a.definition, a.deferrable, a.deferred) == (
         b.type,
@@ -57,24 +71,33 @@ def recreated_constraints(ctx: Context) -> set[Key]:
     if "recreated_constraints" in ctx._cache:
         return ctx._cache["recreated_constraints"]
     src, dst = ctx.source.constraints, ctx.target.constraints
+    kept = kept_by_membership(ctx)[0]
+    unstable = ctx.new_relations | ctx.dropped_relations | ctx.recreated_views  # fresh or gone
+    rebound = ctx.rebound_constraints
     out: set[Key] = set()
     for key in src.keys() & dst.keys():
         a, b = src[key], dst[key]
-        if not own(a) and not own(b):
+        own_a, own_b = own(a), own(b)
+        if not own_a and not own_b:
             continue
-        rel = (key[0], key[1])
-        if ctx.gone(rel) or ctx.fresh(rel) or not _same(a, b):
+        if (key[0], key[1]) in unstable or not _same(a, b) or key in rebound:
             out.add(key)
-    # FKs must be dropped before the unique key they reference is, and re-added after.
+        elif own_a != own_b and key not in kept:
+            out.add(key)
+    # FKs must be dropped before the unique key they reference is, and re-added after; so
+    # must those pointing at a table the plan rebuilds.
     changed_keys = {(k[0], k[1]) for k in src if src[k].type in "pu" and (k in out or k not in dst)}
+    recreated_idx = recreated_indexes(ctx)
     changed_keys |= {
         (i.schema, i.table)
         for k, i in ctx.source.indexes.items()
-        if i.is_unique and not i.constraint_name and k not in ctx.target.indexes
+        if i.is_unique
+        and not i.constraint_name
+        and (k not in ctx.target.indexes or k in recreated_idx)
     }
     for key in src.keys() & dst.keys():
         c = src[key]
-        if c.type == "f" and c.ref_table in changed_keys and own(c):
+        if c.type == "f" and own(c) and (c.ref_table in changed_keys or c.ref_table in ctx.rebuilt):
             out.add(key)
     ctx._cache["recreated_constraints"] = out
     return out
@@ -94,6 +117,8 @@ def compare_constraints(ctx: Context) -> list[Change]:
     out: list[Change] = []
     src, dst = ctx.source.constraints, ctx.target.constraints
     recreated = recreated_constraints(ctx)
+    promoted = promoted_indexes(ctx)
+    kept = kept_by_membership(ctx)[0]
     for key in sorted(src):
         c = src[key]
         rel = (c.schema, c.table)
@@ -101,24 +126,61 @@ def compare_constraints(ctx: Context) -> list[Change]:
             pass  # dropped first so the tables can then be dropped in any order
         elif not own(c) or ctx.gone(rel):
             continue
-        if key in dst and key not in recreated:
+        if key in dst and (key not in recreated or key in kept):
             continue
         out.append(
-            Change(
-                "constraint",
-                "drop",
-                display(*key),
-                (_drop_sql(c),),
-                (_add_sql(c),),
-                phases.DROP_FOREIGN_KEY if c.type == "f" else phases.DROP_CONSTRAINT,
-                lock=_lock(c),
-            )  # fmt: skip
-        )
+            drop("constraint", display(*key), up=_drop_sql(c), down=_add_sql(c),
+                 phase=phases.DROP_FOREIGN_KEY if c.type == "f" else phases.DROP_CONSTRAINT,
+                 lock=_lock(c), drops=_index_names(c))
+        )  # fmt: skip
     for key in sorted(dst):
         c = dst[key]
-        if not own(c) or (key in src and key not in recreated):
+        if not own(c) or (key in src and (key not in recreated or key in kept)):
             continue
-        out.extend(_add(ctx, c))
+        if key in promoted:
+            out.append(_using_index(ctx, c, promoted[key]))
+        else:
+            out.extend(_add(ctx, c))
+    return out
+
+
+def _using_index(ctx: Context, c: Constraint, index: tuple[str, str]) -> Change:
+    """Adopt the existing unique index; NOT NULLs are set first (columns.py, same phase)."""
+    q = qualified(c.schema, c.table)
+    kind = "PRIMARY KEY" if c.type == "p" else "UNIQUE"
+    up = f"ALTER TABLE {q} ADD CONSTRAINT {ident(c.name)} {kind} USING INDEX {ident(index[1])}"
+    down = [_drop_sql(c), index_sql(ctx.source.indexes[index])]  # the drop takes the index
+    return change(
+        "constraint", "create", display(c.schema, c.table, c.name), up=up, down=down,
+        phase=phases.SET_NOT_NULL, rank=5, lock=ACCESS_EXCLUSIVE_LOCK,
+        creates=_index_names(c), drops=(index,),
+        notes=(f"adopts the unique index {display(*index)}: no second index build",),
+    )  # fmt: skip
+
+
+def _children_first(ctx: Context, c: Constraint) -> list[str]:
+    """On a new partitioned table: the partitions' own constraints under the target's names
+    (deepest first), so that the parent's constraint attaches them instead of naming its own."""
+    if c.type not in "pux" or not c.index_name:
+        return []
+    out: list[str] = []
+    by_index = {
+        (k.schema, k.index_name): k
+        for k in ctx.target.constraints.values()
+        if k.index_name and k.has_parent
+    }
+    explicit = ctx._cache.setdefault("explicit_parents", set())
+    explicit.add((c.schema, c.index_name))
+
+    def walk(index: tuple[str, str]) -> None:
+        for child in children_of(ctx).get(index, []):
+            walk((child.schema, child.name))
+            con = by_index.get((child.schema, child.name))
+            if con is not None:
+                explicit.add((child.schema, child.name))
+                out.append(_add_sql(con))
+
+    walk((c.schema, c.index_name))
     return out
 
 
@@ -126,8 +188,14 @@ def _add(ctx: Context, c: Constraint) -> list[Change]:
     rel = (c.schema, c.table)
     name = display(c.schema, c.table, c.name)
     phase = phases.CREATE_FOREIGN_KEY if c.type == "f" else phases.CREATE_CONSTRAINT
+    names = _index_names(c)
     if ctx.fresh(rel):
-        return [Change("constraint", "create", name, (_add_sql(c),), (_drop_sql(c),), phase)]
+        up = (
+            [*_children_first(ctx, c), _add_sql(c)]
+            if ctx.is_partitioned(ctx.target, rel)
+            else [_add_sql(c)]
+        )
+        return [create("constraint", name, up=up, down=_drop_sql(c), phase=phase, creates=names)]
     partitioned = ctx.is_partitioned(ctx.target, rel)
     online = c.type in "fc" and c.validated and (not partitioned or ctx.server_version >= 180000)
     if not online:
@@ -136,28 +204,18 @@ def _add(ctx: Context, c: Constraint) -> list[Change]:
         else:
             hazards = (hz.VALIDATES_CONSTRAINT,) if c.validated else ()
         return [
-            Change(
-                "constraint",
-                "create",
-                name,
-                (_add_sql(c),),
-                (_drop_sql(c),),
-                phase,
-                lock=_lock(c),
-                hazards=hazards,
-            )  # fmt: skip
-        ]
+            create("constraint", name, up=_add_sql(c), down=_drop_sql(c), phase=phase,
+                   lock=_lock(c), hazards=hazards, creates=names)
+        ]  # fmt: skip
     validate_phase = phases.VALIDATE_FOREIGN_KEY if c.type == "f" else phases.VALIDATE_CONSTRAINT
     q = qualified(c.schema, c.table)
     return [
-        Change(
-            "constraint", "create", name, (_add_sql(c, " NOT VALID"),), (_drop_sql(c),), phase,
-            lock=_lock(c), notes=("added NOT VALID: existing rows are checked by the next step",),
-        ),
-        Change(
-            "constraint", "validate", name,
-            (f"ALTER TABLE {q} VALIDATE CONSTRAINT {ident(c.name)}",), (), validate_phase,
-            lock=SHARE_UPDATE_EXCLUSIVE, hazards=(hz.VALIDATES_CONSTRAINT,),
-            transactional=False,  # own transaction: the ADD's lock is released before the scan
-        ),
+        create("constraint", name, up=_add_sql(c, " NOT VALID"), down=_drop_sql(c), phase=phase,
+               lock=_lock(c),
+               notes=("added NOT VALID: existing rows are checked by the next step",)),
+        change("constraint", "validate", name,
+               up=f"ALTER TABLE {q} VALIDATE CONSTRAINT {ident(c.name)}", down=(),
+               phase=validate_phase, lock=SHARE_UPDATE_EXCLUSIVE,
+               hazards=(hz.VALIDATES_CONSTRAINT,),
+               transactional=False),  # own transaction: the ADD's lock is released first
     ]  # fmt: skip

@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from schema_assets.catalog.model import Constraint, Enum, Function, Name, Snapshot
+from schema_assets.catalog.model import (
+    Constraint,
+    Enum,
+    Function,
+    Name,
+    Sequence,
+    Snapshot,
+    Table,
+)
 from schema_assets.diff.sqltext import type_name
 
 
@@ -27,6 +35,23 @@ class Context:
     recreated_enums: set[Name] = field(default_factory=set)
     recreated_functions: set[tuple[str, str, str]] = field(default_factory=set)
     kept_partitions: set[Name] = field(default_factory=set)
+    # Tables whose kind or partition key changes: rebuilt with their rows (tables.py).
+    rebuilt: set[Name] = field(default_factory=set)
+    # Source partitions set aside with a rebuilt ancestor (they go with it, data copied).
+    aside: set[Name] = field(default_factory=set)
+    # Dependents of functions the plan drops or recreates: they let go first and bind again
+    # to the new function afterwards (defaults by column, constraints/triggers/policies by
+    # (schema, table, name), indexes by (schema, name), functions by key).
+    rebound_defaults: set[tuple[str, str, str]] = field(default_factory=set)
+    rebound_constraints: set[tuple[str, str, str]] = field(default_factory=set)
+    rebound_indexes: set[Name] = field(default_factory=set)
+    rebound_triggers: set[tuple[str, str, str]] = field(default_factory=set)
+    rebound_policies: set[tuple[str, str, str]] = field(default_factory=set)
+    rebound_functions: set[tuple[str, str, str]] = field(default_factory=set)
+    # Dropped functions with dependents or a new overload: dropped before any creation.
+    early_dropped_functions: set[tuple[str, str, str]] = field(default_factory=set)
+    # USING expressions for type changes, by (schema, table, column).
+    using: dict[tuple[str, str, str], str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     _cache: dict[str, dict] = field(default_factory=dict, repr=False)
 
@@ -59,6 +84,47 @@ class Context:
     def is_partitioned(self, snap: Snapshot, rel: Name) -> bool:
         t = snap.tables.get(rel)
         return bool(t and t.kind == "p")
+
+    def unchanged_table(self, key: Name) -> bool:
+        """On both sides and equal (compared once per diff: tables are the costly compare)."""
+        if "unchanged_tables" not in self._cache:
+            src, dst = self.source.tables, self.target.tables
+            self._cache["unchanged_tables"] = {
+                k for k in src.keys() & dst.keys() if src[k] == dst[k]
+            }
+        return key in self._cache["unchanged_tables"]
+
+    def identity_sequences(self, snap: Snapshot) -> dict[tuple[str, str, str], Sequence]:
+        """Identity sequences of `snap` by owning column (built once per side)."""
+        name = "idseq_src" if snap is self.source else "idseq_dst"
+        if name not in self._cache:
+            self._cache[name] = {
+                s.owned_by: s for s in snap.sequences.values() if s.identity and s.owned_by
+            }
+        return self._cache[name]
+
+    def children(self, snap: Snapshot, rel: Name) -> list[Name]:
+        """Direct partitions of `rel` in `snap` (sorted), from an index built once."""
+        name = "children_src" if snap is self.source else "children_dst"
+        if name not in self._cache:
+            index: dict[Name, list[Name]] = {}
+            for key, t in snap.tables.items():
+                if t.parent:
+                    index.setdefault(t.parent, []).append(key)
+            for keys in index.values():
+                keys.sort()
+            self._cache[name] = index
+        return self._cache[name].get(rel, [])
+
+    def descendants(self, snap: Snapshot, rel: Name) -> list[Name]:
+        """All partitions below `rel`, parents before their own partitions."""
+        out: list[Name] = []
+        todo = list(self.children(snap, rel))
+        while todo:
+            key = todo.pop(0)
+            out.append(key)
+            todo.extend(self.children(snap, key))
+        return out
 
 
 def function_signature(f: Function) -> tuple[str, str, str]:
@@ -119,8 +185,14 @@ def enum_needs_recreate(old: Enum, new: Enum) -> bool:
     return not all(label in it for label in old.labels)
 
 
-def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | None) -> Context:
+def build_context(
+    source: Snapshot,
+    target: Snapshot,
+    managed_pattern: str | None,
+    using: dict[tuple[str, str, str], str] | None = None,
+) -> Context:
     ctx = Context(source, target, re.compile(managed_pattern) if managed_pattern else None)
+    ctx.using = dict(using or {})
     src_rel = set(source.tables) | set(source.views)
     dst_rel = set(target.tables) | set(target.views)
     if ctx.managed_partition:
@@ -141,6 +213,26 @@ def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | Non
     for k in set(source.views) & set(target.tables):
         ctx.new_relations.add(k)
         ctx.dropped_relations.add(k)
+    # Plain <-> partitioned, or another partition key: rebuilt with the rows (tables.py).
+    src_t, dst_t = source.tables, target.tables
+    changed = {
+        k for k in src_t.keys() & dst_t.keys()
+        if src_t[k].parents != dst_t[k].parents  # cheap filters first
+        or src_t[k].kind != dst_t[k].kind
+        or src_t[k].partition_key != dst_t[k].partition_key
+        if needs_rebuild(src_t[k], dst_t[k])
+    }  # fmt: skip
+    for k in sorted(changed):
+        if _has_ancestor_in(source, k, changed):
+            continue  # set aside and recreated with its rebuilt ancestor
+        ctx.rebuilt.add(k)
+        ctx.new_relations.add(k)
+        ctx.dropped_relations.add(k)
+        for d in ctx.descendants(source, k):
+            ctx.aside.add(d)
+            ctx.dropped_relations.add(d)
+        ctx.new_relations.update(ctx.descendants(target, k))
+    ctx.kept_partitions -= ctx.aside
 
     for key, old in source.enums.items():
         new = target.enums.get(key)
@@ -169,6 +261,7 @@ def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | Non
             continue
         if g.identity_args != f.identity_args or g.result != f.result or g.kind != f.kind:
             ctx.recreated_functions.add(f.key)
+    _rebind_function_dependents(ctx, dst_sigs)
     gone_functions = {
         (f.schema, f.name)
         for f in source.functions.values()
@@ -187,7 +280,7 @@ def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | Non
         ):
             ctx.recreated_views.add(key)
     readers: dict[tuple, set[Name]] = {}
-    for d in source.dependencies:
+    for d in source.dependencies.values():
         view = (d.schema, d.name)
         if d.ref_kind == "function":
             readers.setdefault(("f", d.ref_schema, d.ref_name), set()).add(view)
@@ -216,10 +309,71 @@ def build_context(source: Snapshot, target: Snapshot, managed_pattern: str | Non
     return ctx
 
 
+def _rebind_function_dependents(ctx: Context, dst_sigs: dict) -> None:
+    """What calls a function that goes (dropped, or dropped and created again) is detached
+    from it first and bound to the new one after; the old one is dropped before anything
+    is created, so that nothing binds to it again (an old overload would win)."""
+    source, target = ctx.source, ctx.target
+    gone = {
+        f.key
+        for f in source.functions.values()
+        if f.key in ctx.recreated_functions or function_signature(f) not in dst_sigs
+    }
+    if not gone:
+        return
+    sets = {
+        "default": ctx.rebound_defaults, "constraint": ctx.rebound_constraints,
+        "trigger": ctx.rebound_triggers, "policy": ctx.rebound_policies,
+        "function": ctx.rebound_functions,
+    }  # fmt: skip
+    called: set[tuple[str, str, str]] = set()
+    for d in source.dependencies.values():
+        ref = (d.ref_schema, d.ref_name, d.ref_args or "")
+        if d.ref_kind != "function" or ref not in gone or d.kind == "view":
+            continue
+        called.add(ref)
+        if d.kind == "index":
+            ctx.rebound_indexes.add((d.schema, d.name))
+        elif d.kind in sets:
+            sets[d.kind].add((d.schema, d.name, d.part))
+    ctx.rebound_functions &= set(source.functions) & set(target.functions)
+    ctx.recreated_functions |= ctx.rebound_functions
+    created_names = {
+        (f.schema, f.name) for f in target.functions.values() if f.key not in source.functions
+    }
+    ctx.early_dropped_functions = {k for k in gone if k in called or (k[0], k[1]) in created_names}
+
+
+def needs_rebuild(a: Table, b: Table) -> bool:
+    """PostgreSQL cannot turn `a` into `b` in place: another kind or partition key, or an
+    inheritance child whose columns must become inherited-only (attislocal cannot be unset)."""
+    if (a.kind, a.partition_key) != (b.kind, b.partition_key):
+        return True
+    if a.parents == b.parents or a.is_partition or b.is_partition:
+        return False
+    for col in b.columns:
+        old = a.column(col.name)
+        if not col.is_local and (old is None or old.is_local):
+            return True
+    return False
+
+
+def _has_ancestor_in(snap: Snapshot, key: Name, keys: set[Name]) -> bool:
+    seen: set[Name] = set()
+    parent = snap.tables[key].parent
+    while parent and parent not in seen:
+        if parent in keys:
+            return True
+        seen.add(parent)
+        t = snap.tables.get(parent)
+        parent = t.parent if t else None
+    return False
+
+
 def view_depth(snap: Snapshot) -> dict[Name, int]:
     """Depth of each view in the view-on-view graph (0: reads only tables)."""
     reads: dict[Name, set[Name]] = {}
-    for d in snap.dependencies:
+    for d in snap.dependencies.values():
         if d.ref_kind == "relation" and (d.ref_schema, d.ref_name) in snap.views:
             reads.setdefault((d.schema, d.name), set()).add((d.ref_schema, d.ref_name))
     depth: dict[Name, int] = {}

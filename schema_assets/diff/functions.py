@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from schema_assets.catalog.model import Function
 from schema_assets.diff import phases
-from schema_assets.diff.change import NO_LOCK, Change, display
+from schema_assets.diff.change import NO_LOCK, Change, change, create, display, drop
 from schema_assets.diff.context import Context, function_signature
 from schema_assets.diff.privileges import grant_statements
 from schema_assets.diff.sqltext import literal, qualified
@@ -80,44 +80,32 @@ def compare_functions(ctx: Context) -> list[Change]:
         recreated = key in ctx.recreated_functions
         if not recreated and (key in dst or function_signature(f) in dst_sigs):
             continue
+        early = recreated or key in ctx.early_dropped_functions
+        if key in ctx.rebound_functions:
+            note = ("calls a function that is dropped: dropped first, created again after",)
+        elif recreated:
+            note = ("result type or argument names change: dropped and created again",)
+        else:
+            note = ()
         out.append(
-            Change(
-                f.kind == "p" and "procedure" or "function",
-                "drop",
-                display(f.schema, f.name),
-                (drop_function_sql(f),),
-                tuple(create_function_sql(f)),
-                phases.DROP_FUNCTION_FOR_RECREATE if recreated else phases.DROP_FUNCTION,
-                lock=NO_LOCK,
-                notes=("result type or argument names change: dropped and created again",)
-                if recreated
-                else (),
-            )  # fmt: skip
-        )
+            drop(_kind(f), display(f.schema, f.name), up=drop_function_sql(f),
+                 down=create_function_sql(f),
+                 phase=phases.DROP_FUNCTION_FOR_RECREATE if early else phases.DROP_FUNCTION,
+                 rank=-1 if key in ctx.rebound_functions else 0, lock=NO_LOCK, notes=note)
+        )  # fmt: skip
     for key, f in sorted(dst.items()):
-        kind = "procedure" if f.kind == "p" else "function"
         if key in fresh:
             out.append(
-                Change(
-                    kind,
-                    "create",
-                    display(f.schema, f.name),
-                    tuple(create_function_sql(f)),
-                    (drop_function_sql(f),),
-                    _create_phase(f),
-                    lock=NO_LOCK,
-                )  # fmt: skip
-            )
+                create(_kind(f), display(f.schema, f.name), up=create_function_sql(f),
+                       down=drop_function_sql(f), phase=_create_phase(f), lock=NO_LOCK)
+            )  # fmt: skip
         elif src[key].definition != f.definition:
             out.append(
-                Change(
-                    kind,
-                    "replace",
-                    display(f.schema, f.name),
-                    (f.definition.strip(),),
-                    (src[key].definition.strip(),),
-                    _create_phase(f),
-                    lock=NO_LOCK,
-                )  # fmt: skip
-            )
+                change(_kind(f), "replace", display(f.schema, f.name), up=f.definition.strip(),
+                       down=src[key].definition.strip(), phase=_create_phase(f), lock=NO_LOCK)
+            )  # fmt: skip
     return out
+
+
+def _kind(f: Function) -> str:
+    return "procedure" if f.kind == "p" else "function"

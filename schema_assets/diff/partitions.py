@@ -1,12 +1,17 @@
-"""Partition membership of tables on both sides: attach, detach, move, new bounds."""
+"""Partition membership of tables on both sides: attach, detach, move, new bounds.
+
+ATTACH creates on the partition whatever key or index of the parent it lacks (under names
+PostgreSQL chooses; indexes.py renames them) and DETACH leaves them behind, so the way
+back drops what the attach added.
+"""
 
 from __future__ import annotations
 
-from schema_assets.catalog.model import Table
+from schema_assets.catalog.model import Name, Table
 from schema_assets.diff import phases
-from schema_assets.diff.change import SHARE_UPDATE_EXCLUSIVE, Change, display
+from schema_assets.diff.change import SHARE_UPDATE_EXCLUSIVE, Change, change, display
 from schema_assets.diff.context import Context
-from schema_assets.diff.sqltext import qualified
+from schema_assets.diff.sqltext import ident, qualified
 
 
 def _attach(t: Table) -> str:
@@ -20,41 +25,111 @@ def _detach(t: Table) -> str:
     return f"ALTER TABLE {qualified(*t.parent)} DETACH PARTITION {qualified(t.schema, t.name)}"
 
 
-def compare_partitions(ctx: Context) -> list[Change]:
-    out: list[Change] = []
-    for key in sorted(ctx.source.tables.keys() & ctx.target.tables.keys()):
+def adopted_indexes(ctx: Context) -> dict[Name, Name]:
+    """Indexes of a table about to be attached that ATTACH will adopt as the partition's
+    index of a parent index (same definition): target partition index → source index."""
+    if "adopted" in ctx._cache:
+        return ctx._cache["adopted"]
+    out: dict[Name, Name] = {}
+    attached = {key for key in _membership_changes(ctx) if ctx.target.tables[key].parent}
+    if not attached:
+        ctx._cache["adopted"] = out
+        return out
+    own = {}
+    for key, i in ctx.source.indexes.items():
+        rel = (i.schema, i.table)
+        if rel in attached and not i.constraint_name and not i.parent_index:
+            own.setdefault((rel, i.is_unique, i.body), key)
+    for key, i in sorted(ctx.target.indexes.items()):
+        rel = (i.schema, i.table)
+        if rel in attached and i.parent_index and not i.constraint_name:
+            found = own.pop((rel, i.is_unique, i.body), None)
+            if found is not None:
+                out[key] = found
+    ctx._cache["adopted"] = out
+    return out
+
+
+def kept_by_membership(ctx: Context) -> tuple[set[tuple[str, str, str]], set[Name]]:
+    """Constraints and indexes that an ATTACH adopts or a DETACH leaves behind unchanged
+    (same name and definition, only cloned <-> own changes): nothing to drop or create."""
+    if "kept_by_membership" in ctx._cache:
+        return ctx._cache["kept_by_membership"]
+    moved = set(_membership_changes(ctx))
+    if not moved:
+        ctx._cache["kept_by_membership"] = (set(), set())
+        return set(), set()
+    constraints = {
+        key
+        for key, c in ctx.source.constraints.items()
+        if (c.schema, c.table) in moved
+        and (d := ctx.target.constraints.get(key)) is not None
+        and (c.type, c.definition) == (d.type, d.definition)
+    }
+    indexes = {
+        key
+        for key, i in ctx.source.indexes.items()
+        if (i.schema, i.table) in moved
+        and (j := ctx.target.indexes.get(key)) is not None
+        and (i.is_unique, i.body) == (j.is_unique, j.body)
+    }
+    ctx._cache["kept_by_membership"] = (constraints, indexes)
+    return constraints, indexes
+
+
+def _membership_changes(ctx: Context) -> list[Name]:
+    """Tables on both sides whose parent or bound changes (cached per diff)."""
+    if "membership_changes" in ctx._cache:
+        return ctx._cache["membership_changes"]
+    out = []
+    src, dst = ctx.source.tables, ctx.target.tables
+    for key in src.keys() & dst.keys():
+        a, b = src[key], dst[key]
+        if a.parents == b.parents and a.partition_bound == b.partition_bound:
+            continue  # the common case, checked first
         if key in ctx.new_relations or key in ctx.dropped_relations:
             continue
-        a, b = ctx.source.tables[key], ctx.target.tables[key]
-        same = (a.parent, a.partition_bound) == (b.parent, b.partition_bound)
-        if same:
+        if (a.parent, a.partition_bound) != (b.parent, b.partition_bound):
+            out.append(key)
+    out.sort()
+    ctx._cache["membership_changes"] = out
+    return out
+
+
+def _cloned_by_attach(ctx: Context, t: Table) -> list[str]:
+    """After DETACH: drop what the ATTACH created on the table (keys, indexes, foreign keys)."""
+    q = qualified(t.schema, t.name)
+    rel = (t.schema, t.name)
+    out = []
+    for key, c in sorted(ctx.target.constraints.items()):
+        if (c.schema, c.table) == rel and c.has_parent and key not in ctx.source.constraints:
+            out.append(f"ALTER TABLE {q} DROP CONSTRAINT IF EXISTS {ident(c.name)}")
+    adopted = adopted_indexes(ctx)
+    for key, i in sorted(ctx.target.indexes.items()):
+        if (i.schema, i.table) != rel or not i.parent_index or i.constraint_name:
             continue
+        if key not in ctx.source.indexes and key not in adopted:
+            out.append(f"DROP INDEX IF EXISTS {qualified(*key)}")
+    return out
+
+
+def compare_partitions(ctx: Context) -> list[Change]:
+    out: list[Change] = []
+    for key in _membership_changes(ctx):
+        a, b = ctx.source.tables[key], ctx.target.tables[key]
         if a.parent:
             out.append(
-                Change(
-                    "partition",
-                    "detach",
-                    display(*key),
-                    (_detach(a),),
-                    (_attach(a),),
-                    phases.DETACH_PARTITION,
-                    notes=(f"detached from {display(*a.parent)}",),
-                )  # fmt: skip
-            )
+                change("partition", "detach", display(*key), up=_detach(a), down=_attach(a),
+                       phase=phases.DETACH_PARTITION,
+                       notes=(f"detached from {display(*a.parent)}",))
+            )  # fmt: skip
         if b.parent:
             out.append(
-                Change(
-                    "partition",
-                    "attach",
-                    display(*key),
-                    (_attach(b),),
-                    (_detach(b),),
-                    phases.ATTACH_PARTITION,
-                    lock=SHARE_UPDATE_EXCLUSIVE,
-                    notes=(
-                        f"attached to {display(*b.parent)}; the partition itself is locked "
-                        "ACCESS EXCLUSIVE and scanned unless a matching CHECK proves the bound",
-                    ),
-                )  # fmt: skip
-            )
+                change("partition", "attach", display(*key), up=_attach(b),
+                       down=[_detach(b), *_cloned_by_attach(ctx, b)],
+                       phase=phases.ATTACH_PARTITION, lock=SHARE_UPDATE_EXCLUSIVE,
+                       notes=(f"attached to {display(*b.parent)}; the partition itself is "
+                              "locked ACCESS EXCLUSIVE and scanned unless a matching CHECK "
+                              "proves the bound",))
+            )  # fmt: skip
     return out

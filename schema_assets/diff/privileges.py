@@ -116,6 +116,8 @@ def compare_privileges(ctx: Context) -> list[Change]:
         old = src.sequences[key].acl if key in src.sequences else ()
         out += _change(display(*key), "SEQUENCE", qualified(*key), old, seq.acl)
     for key, t in sorted(dst.tables.items()):
+        if ctx.unchanged_table(key) and not ctx.fresh(key):
+            continue  # unchanged table: no ACL to compare (the common case, kept cheap)
         old_t = None if ctx.fresh(key) else src.tables.get(key)
         if old_t == t:
             continue  # unchanged table: no ACL to compare (the common case, kept cheap)

@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 
 from schema_assets import plan as hz
-from schema_assets.catalog.model import Name, Snapshot
+from schema_assets.catalog.model import Column, Name, Snapshot, Table
 from schema_assets.diff import phases
 from schema_assets.diff.change import ACCESS_EXCLUSIVE_LOCK, Change, display
 from schema_assets.diff.sqltext import ident, qualified
+from schema_assets.diff.tabledef import default_not_null_name
 from schema_assets.errors import BadInputError
 
 
@@ -59,6 +60,17 @@ def _swap_table_name(text: str, old: Name, new: Name) -> str:
     return text
 
 
+def _named_not_nulls(t: Table, table: str, column: str | None = None) -> tuple[Column, ...]:
+    """A rename keeps the NOT NULL constraints' names, default ones included: after it they
+    are no longer the default names, so the snapshot spells them out."""
+    return tuple(
+        dataclasses.replace(c, not_null_name=default_not_null_name(table, c.name))
+        if c.not_null and c.not_null_name is None and column in (None, c.name)
+        else c
+        for c in t.columns
+    )
+
+
 def _rename_table(snap: Snapshot, old: Name, new: Name) -> Snapshot:
     def moved(key: Name) -> Name:
         return new if key == old else key
@@ -67,7 +79,7 @@ def _rename_table(snap: Snapshot, old: Name, new: Name) -> Snapshot:
     for key, t in snap.tables.items():
         t = dataclasses.replace(t, parents=tuple(moved(p) for p in t.parents))
         if key == old:
-            t = dataclasses.replace(t, name=new[1])
+            t = dataclasses.replace(t, name=new[1], columns=_named_not_nulls(t, old[1]))
         tables[moved(key)] = t
     constraints = {}
     for (s, tbl, n), c in snap.constraints.items():
@@ -102,14 +114,16 @@ def _rename_table(snap: Snapshot, old: Name, new: Name) -> Snapshot:
         if seq.owned_by and (seq.owned_by[0], seq.owned_by[1]) == old:
             seq = dataclasses.replace(seq, owned_by=(new[0], new[1], seq.owned_by[2]))
         sequences[k] = seq
-    deps = tuple(
-        dataclasses.replace(d, ref_name=new[1])
-        if d.ref_kind == "relation" and (d.ref_schema, d.ref_name) == old
-        else d
-        for d in snap.dependencies
-    )
-    return dataclasses.replace(
-        snap,
+    deps = {
+        d.key: d
+        for d in (
+            dataclasses.replace(d, ref_name=new[1])
+            if d.ref_kind == "relation" and (d.ref_schema, d.ref_name) == old
+            else d
+            for d in snap.dependencies.values()
+        )
+    }
+    return snap.replace(
         tables=tables,
         constraints=constraints,
         indexes=indexes,
@@ -127,7 +141,10 @@ def _rename_column(snap: Snapshot, table: Name, old: str, new: str) -> Snapshot:
     t = snap.tables[table]
     tables = dict(snap.tables)
     tables[table] = dataclasses.replace(
-        t, columns=tuple(dataclasses.replace(c, name=col(c.name)) for c in t.columns)
+        t,
+        columns=tuple(
+            dataclasses.replace(c, name=col(c.name)) for c in _named_not_nulls(t, t.name, old)
+        ),
     )
     q_old, q_new = ident(old), ident(new)
     constraints = {}
@@ -157,6 +174,7 @@ def _rename_column(snap: Snapshot, table: Name, old: str, new: str) -> Snapshot:
             i = dataclasses.replace(
                 i,
                 definition=head + sep + _swap_word(tail, q_old, q_new),
+                body=_swap_word(i.body, q_old, q_new),
                 key_columns=tuple(_swap_word(x, q_old, q_new) for x in i.key_columns),
                 include_columns=tuple(_swap_word(x, q_old, q_new) for x in i.include_columns),
                 predicate=_swap_word(i.predicate, q_old, q_new) if i.predicate else None,
@@ -167,14 +185,16 @@ def _rename_column(snap: Snapshot, table: Name, old: str, new: str) -> Snapshot:
         if seq.owned_by and (seq.owned_by[0], seq.owned_by[1]) == table:
             seq = dataclasses.replace(seq, owned_by=(*table, col(seq.owned_by[2])))
         sequences[k] = seq
-    deps = tuple(
-        dataclasses.replace(d, ref_column=col(d.ref_column))
-        if (d.ref_schema, d.ref_name) == table and d.ref_column
-        else d
-        for d in snap.dependencies
-    )
-    return dataclasses.replace(
-        snap,
+    deps = {
+        d.key: d
+        for d in (
+            dataclasses.replace(d, ref_column=col(d.ref_column))
+            if (d.ref_schema, d.ref_name) == table and d.ref_column
+            else d
+            for d in snap.dependencies.values()
+        )
+    }
+    return snap.replace(
         tables=tables,
         constraints=constraints,
         indexes=indexes,

@@ -2,72 +2,22 @@
 
 A dropped table loses its data, so the step is destructive, irreversible and names the
 table to archive first. Partitions in the live database that match the managed-partition
-pattern (created by a schedule, not by the schema file) are kept.
+pattern (created by a schedule, not by the schema file) are kept. A table whose kind or
+partition key changes is rebuilt with its rows (rebuild.py).
 """
 
 from __future__ import annotations
 
 from schema_assets import plan as hz
-from schema_assets.catalog.model import Column, Name, Sequence, Snapshot, Table
+from schema_assets.catalog.model import Name, Table
 from schema_assets.diff import phases
-from schema_assets.diff.change import Change, display
+from schema_assets.diff.change import SHARE_UPDATE_EXCLUSIVE, Change, alter, create, display, drop
 from schema_assets.diff.context import Context
-from schema_assets.diff.sequences import identity_sequence
+from schema_assets.diff.rebuild import rebuild_table
 from schema_assets.diff.sqltext import ident, qualified
+from schema_assets.diff.tabledef import create_table_sql, depth
 
-
-def column_definition(col: Column, identity_seq: Sequence | None = None) -> str:
-    parts = [ident(col.name), col.type]
-    if col.collation:
-        parts.append(f"COLLATE {col.collation}")
-    if col.generated:
-        kind = "STORED" if col.generated == "s" else "VIRTUAL"
-        parts.append(f"GENERATED ALWAYS AS ({col.generation_expr}) {kind}")
-    if col.identity:
-        parts.append(f"GENERATED {'ALWAYS' if col.identity == 'a' else 'BY DEFAULT'} AS IDENTITY")
-    if col.default_expr is not None:
-        parts.append(f"DEFAULT {col.default_expr}")
-    if col.not_null:
-        parts.append("NOT NULL")
-    return " ".join(parts)
-
-
-def create_table_sql(t: Table, ctx: Context | None = None) -> list[str]:
-    q = qualified(t.schema, t.name)
-    unlogged = "UNLOGGED " if t.persistence == "u" else ""
-    attach = None
-    if t.is_partition and t.parent and not any(c.is_local for c in t.columns):
-        stmt = f"CREATE {unlogged}TABLE {q} PARTITION OF {qualified(*t.parent)} {t.partition_bound}"
-    else:
-        cols = ",\n    ".join(
-            column_definition(
-                c, identity_sequence(ctx, True, (t.schema, t.name, c.name)) if ctx else None
-            )
-            for c in t.columns
-            if c.is_local
-        )
-        stmt = f"CREATE {unlogged}TABLE {q} (\n    {cols}\n)"
-        if t.is_partition and t.parent:  # declared on its own, then attached
-            attach = f"ALTER TABLE {qualified(*t.parent)} ATTACH PARTITION {q} {t.partition_bound}"
-        elif t.parents:
-            stmt += f" INHERITS ({', '.join(qualified(*p) for p in t.parents)})"
-    if t.partition_key:
-        stmt += f" PARTITION BY {t.partition_key}"
-    if t.options:
-        stmt += f" WITH ({', '.join(t.options)})"
-    out = [stmt] if attach is None else [stmt, attach]
-    if t.rls_enabled:
-        out.append(f"ALTER TABLE {q} ENABLE ROW LEVEL SECURITY")
-    if t.rls_forced:
-        out.append(f"ALTER TABLE {q} FORCE ROW LEVEL SECURITY")
-    return out
-
-
-def _depth(snap: Snapshot, key: Name, seen: frozenset[Name] = frozenset()) -> int:
-    t = snap.tables.get(key)
-    if not t or not t.parents or key in seen:
-        return 0
-    return 1 + max(_depth(snap, p, seen | {key}) for p in t.parents)
+_REPLICA = {"d": "DEFAULT", "n": "NOTHING", "f": "FULL"}
 
 
 def primary_key(ctx: Context, key: Name) -> list[str]:
@@ -77,55 +27,68 @@ def primary_key(ctx: Context, key: Name) -> list[str]:
     return []
 
 
+def _made_by_rebuild(ctx: Context, key: Name) -> bool:
+    """Created inside a rebuild step: the rebuilt table itself or one of its new partitions."""
+    t = ctx.target.tables[key]
+    while True:
+        if key in ctx.rebuilt:
+            return True
+        if not t.parent or t.parent not in ctx.target.tables:
+            return False
+        key, t = t.parent, ctx.target.tables[t.parent]
+
+
 def compare_tables(ctx: Context) -> list[Change]:
     out: list[Change] = []
     src, dst = ctx.source.tables, ctx.target.tables
+    seqs = ctx.identity_sequences(ctx.target)
     for key in sorted(k for k in dst if k in ctx.new_relations):
+        if _made_by_rebuild(ctx, key):
+            continue
         t = dst[key]
         out.append(
-            Change(
-                "table",
-                "create",
-                display(*key),
-                tuple(create_table_sql(t, ctx)),
-                (f"DROP TABLE {qualified(*key)}",),
-                phases.CREATE_TABLE,
-                rank=_depth(ctx.target, key),
-                notes=(f"partition of {display(*t.parent)}",) if t.parent else (),
-            )  # fmt: skip
-        )
+            create("table", display(*key), up=create_table_sql(t, ctx.target, seqs),
+                   down=f"DROP TABLE {qualified(*key)}", phase=phases.CREATE_TABLE,
+                   rank=depth(ctx.target, key), creates=(key,),
+                   notes=(f"partition of {display(*t.parent)}",) if t.parent else ())
+        )  # fmt: skip
+    for key in sorted(ctx.rebuilt):
+        out.extend(rebuild_table(ctx, key))
     for key in sorted(k for k in src if k in ctx.dropped_relations):
+        if key in ctx.rebuilt or key in ctx.aside:
+            continue  # set aside by the rebuild and dropped with the old shape
         t = src[key]
         if t.parent and t.parent in ctx.dropped_relations and t.parent in src:
             if src[t.parent].kind == "p":
                 continue  # dropped with its partitioned parent
         out.append(
-            Change(
-                "table",
-                "drop",
-                display(*key),
-                (f"DROP TABLE {qualified(*key)}",),
-                None,
-                phases.DROP_TABLE,
-                rank=-_depth(ctx.source, key),
-                hazards=(hz.DELETES_DATA,),
-                irreversible_reason="the table's rows are gone; restore them from the archive",
-                archive={"table": list(key)},
-            )  # fmt: skip
-        )
+            drop("table", display(*key), up=f"DROP TABLE {qualified(*key)}", down=None,
+                 phase=phases.DROP_TABLE, rank=-depth(ctx.source, key), drops=(key,),
+                 hazards=(hz.DELETES_DATA,),
+                 irreversible_reason="the table's rows are gone; restore them from the archive",
+                 archive={"table": list(key)})
+        )  # fmt: skip
     for key in sorted(src.keys() & dst.keys()):
-        out.extend(_alter_table(ctx, src[key], dst[key]))
+        if key in ctx.new_relations or key in ctx.dropped_relations:
+            continue
+        out.extend(_alter_table(src[key], dst[key]))
+    for key, t in dst.items():  # changes are ordered later (order.py)
+        old = src.get(key)
+        if old is not None and (old.replica_identity, old.replica_index) == (
+            t.replica_identity, t.replica_index
+        ) and not ctx.fresh(key):  # fmt: skip
+            continue
+        out.extend(_replica_identity(t, None if ctx.fresh(key) else old))
     return out
 
 
-def _alter_table(ctx: Context, a: Table, b: Table) -> list[Change]:
+def _alter_table(a: Table, b: Table) -> list[Change]:
+    if (a.persistence, a.rls_enabled, a.rls_forced, a.options, a.parents) == (
+        b.persistence, b.rls_enabled, b.rls_forced, b.options, b.parents
+    ):  # fmt: skip
+        return []  # the common case, checked before any SQL is rendered
     q = qualified(b.schema, b.name)
     name = display(b.schema, b.name)
-    if a.kind != b.kind or a.partition_key != b.partition_key:
-        ctx.warnings.append(
-            f"table {name} changes between plain and partitioned (or its partition key): "
-            "PostgreSQL cannot do that in place; create a new table, copy, and swap by hand"
-        )
     pairs: list[tuple[str, str]] = []
     if a.persistence != b.persistence:
         pairs.append(
@@ -150,20 +113,60 @@ def _alter_table(ctx: Context, a: Table, b: Table) -> list[Change]:
         )
     if a.options != b.options:
         pairs.append((_set_options(q, a.options, b.options), _set_options(q, b.options, a.options)))
-    if not pairs:
-        return []
-    hazards = (hz.REWRITES_TABLE,) if a.persistence != b.persistence else ()
-    return [
-        Change(
-            "table",
-            "alter",
-            name,
-            tuple(u for u, _ in pairs),
-            tuple(d for _, d in reversed(pairs)),
-            phases.ALTER_TABLE,
-            hazards=hazards,
+    out: list[Change] = []
+    if pairs:
+        hazards = (hz.REWRITES_TABLE,) if a.persistence != b.persistence else ()
+        out.append(
+            alter("table", name, up=[u for u, _ in pairs], down=[d for _, d in reversed(pairs)],
+                  phase=phases.ALTER_TABLE, hazards=hazards)
         )  # fmt: skip
-    ]
+    if not a.is_partition and not b.is_partition and a.parents != b.parents:
+        out.extend(_inheritance(q, name, a, b))
+    return out
+
+
+def _inheritance(q: str, name: str, a: Table, b: Table) -> list[Change]:
+    """INHERIT / NO INHERIT (a child that must lose local columns is rebuilt instead)."""
+    out = []
+    inherited_only = any(not c.is_local for c in a.columns)
+    for p in a.parents:
+        if p not in b.parents:
+            back = None if inherited_only else f"ALTER TABLE {q} INHERIT {qualified(*p)}"
+            out.append(
+                alter("table", name, up=f"ALTER TABLE {q} NO INHERIT {qualified(*p)}", down=back,
+                      phase=phases.DETACH_PARTITION, notes=(f"no longer inherits {display(*p)}",),
+                      irreversible_reason="its inherited columns become its own; INHERIT cannot "
+                      "make them inherited-only again (that is a rebuild)")
+            )  # fmt: skip
+    for p in b.parents:
+        if p not in a.parents:
+            out.append(
+                alter("table", name, up=f"ALTER TABLE {q} INHERIT {qualified(*p)}",
+                      down=f"ALTER TABLE {q} NO INHERIT {qualified(*p)}",
+                      phase=phases.ATTACH_PARTITION, lock=SHARE_UPDATE_EXCLUSIVE,
+                      notes=(f"inherits {display(*p)}",))
+            )  # fmt: skip
+    return out
+
+
+def _replica_sql(q: str, t: Table) -> str:
+    if t.replica_identity == "i" and t.replica_index:
+        return f"ALTER TABLE {q} REPLICA IDENTITY USING INDEX {ident(t.replica_index)}"
+    return f"ALTER TABLE {q} REPLICA IDENTITY {_REPLICA.get(t.replica_identity, 'DEFAULT')}"
+
+
+def _replica_identity(b: Table, a: Table | None) -> list[Change]:
+    """REPLICA IDENTITY of each table and each partition, once its index exists."""
+    now = ("d", None) if a is None else (a.replica_identity, a.replica_index)
+    if (b.replica_identity, b.replica_index) == now:
+        return []
+    q = qualified(b.schema, b.name)
+    before = _replica_sql(q, a) if a is not None else f"ALTER TABLE {q} REPLICA IDENTITY DEFAULT"
+    return [
+        alter("table", display(b.schema, b.name), up=_replica_sql(q, b),
+              down=before if a is not None else (), phase=phases.REPLICA_IDENTITY,
+              notes=("replica identity (logical replication)",))
+    ]  # fmt: skip
 
 
 def _set_options(q: str, old: tuple[str, ...], new: tuple[str, ...]) -> str:

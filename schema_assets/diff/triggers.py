@@ -6,8 +6,9 @@ import re
 
 from schema_assets.catalog.model import Policy, Trigger
 from schema_assets.diff import phases
-from schema_assets.diff.change import SHARE_ROW_EXCLUSIVE, Change, display
+from schema_assets.diff.change import SHARE_ROW_EXCLUSIVE, Change, alter, create, display, drop
 from schema_assets.diff.context import Context
+from schema_assets.diff.loop import compare_objects
 from schema_assets.diff.sqltext import ident, literal, qualified
 
 _ENABLE = {"O": "ENABLE", "D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}
@@ -51,57 +52,44 @@ def recreated_triggers(ctx: Context) -> set[tuple[str, str, str]]:
             or ctx.gone(rel)
             or ctx.fresh(rel)
             or _reads_retyped_column(ctx, a)
+            or key in ctx.rebound_triggers
         ):
             out.add(key)
     return out
 
 
 def compare_triggers(ctx: Context) -> list[Change]:
-    out: list[Change] = []
-    src, dst = ctx.source.triggers, ctx.target.triggers
     recreated = recreated_triggers(ctx)
-    for key, t in sorted(src.items()):
-        if ctx.gone((t.schema, t.table)) or (key in dst and key not in recreated):
-            continue
-        out.append(
-            Change(
-                "trigger",
-                "drop",
-                display(*key),
-                (_drop_trigger(t),),
-                tuple(_create_trigger(t)),
-                phases.DROP_TRIGGER,
-            )  # fmt: skip
-        )
-    for key, t in sorted(dst.items()):
-        if key in src and key not in recreated:
-            a = src[key]
-            if a.enabled != t.enabled:
-                q = qualified(t.schema, t.table)
-                out.append(
-                    Change(
-                        "trigger",
-                        "alter",
-                        display(*key),
-                        (f"ALTER TABLE {q} {_ENABLE[t.enabled]} TRIGGER {ident(t.name)}",),
-                        (f"ALTER TABLE {q} {_ENABLE[a.enabled]} TRIGGER {ident(t.name)}",),
-                        phases.CREATE_TRIGGER,
-                        lock=SHARE_ROW_EXCLUSIVE,
-                    )  # fmt: skip
-                )
-            continue
-        out.append(
-            Change(
-                "trigger",
-                "create",
-                display(*key),
-                tuple(_create_trigger(t)),
-                (_drop_trigger(t),),
-                phases.CREATE_TRIGGER,
-                lock=SHARE_ROW_EXCLUSIVE,
-            )  # fmt: skip
-        )
-    return out
+
+    def created(t: Trigger) -> list[Change]:
+        return [
+            create("trigger", display(t.schema, t.table, t.name), up=_create_trigger(t),
+                   down=_drop_trigger(t), phase=phases.CREATE_TRIGGER, lock=SHARE_ROW_EXCLUSIVE)
+        ]  # fmt: skip
+
+    def dropped(t: Trigger) -> list[Change]:
+        if ctx.gone((t.schema, t.table)):
+            return []  # goes with its table
+        return [
+            drop("trigger", display(t.schema, t.table, t.name), up=_drop_trigger(t),
+                 down=_create_trigger(t), phase=phases.DROP_TRIGGER)
+        ]  # fmt: skip
+
+    def altered(a: Trigger, b: Trigger) -> list[Change]:
+        if a.enabled == b.enabled:
+            return []  # only the comment differs (comments.py)
+        q = qualified(b.schema, b.table)
+        return [
+            alter("trigger", display(b.schema, b.table, b.name),
+                  up=f"ALTER TABLE {q} {_ENABLE[b.enabled]} TRIGGER {ident(b.name)}",
+                  down=f"ALTER TABLE {q} {_ENABLE[a.enabled]} TRIGGER {ident(b.name)}",
+                  phase=phases.CREATE_TRIGGER, lock=SHARE_ROW_EXCLUSIVE)
+        ]  # fmt: skip
+
+    return compare_objects(
+        ctx.source.triggers, ctx.target.triggers, create=created, drop=dropped, alter=altered,
+        recreate=recreated.__contains__,
+    )  # fmt: skip
 
 
 _COMMANDS = {"r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE", "*": "ALL"}
@@ -126,34 +114,23 @@ def _drop_policy(p: Policy) -> str:
 
 
 def compare_policies(ctx: Context) -> list[Change]:
-    out: list[Change] = []
-    src, dst = ctx.source.policies, ctx.target.policies
-    for key, p in sorted(src.items()):
-        rel = (p.schema, p.table)
-        if ctx.gone(rel) or (key in dst and dst[key] == p and not ctx.fresh(rel)):
-            continue
-        out.append(
-            Change(
-                "policy",
-                "drop",
-                display(*key),
-                (_drop_policy(p),),
-                (_create_policy(p),),
-                phases.DROP_POLICY,
-            )  # fmt: skip
-        )
-    for key, p in sorted(dst.items()):
-        rel = (p.schema, p.table)
-        if key in src and src[key] == p and not ctx.fresh(rel):
-            continue
-        out.append(
-            Change(
-                "policy",
-                "create",
-                display(*key),
-                (_create_policy(p),),
-                (_drop_policy(p),),
-                phases.CREATE_POLICY,
-            )  # fmt: skip
-        )
-    return out
+    def created(p: Policy) -> list[Change]:
+        return [
+            create("policy", display(p.schema, p.table, p.name), up=_create_policy(p),
+                   down=_drop_policy(p), phase=phases.CREATE_POLICY)
+        ]  # fmt: skip
+
+    def dropped(p: Policy) -> list[Change]:
+        if ctx.gone((p.schema, p.table)):
+            return []  # goes with its table
+        return [
+            drop("policy", display(p.schema, p.table, p.name), up=_drop_policy(p),
+                 down=_create_policy(p), phase=phases.DROP_POLICY)
+        ]  # fmt: skip
+
+    return compare_objects(
+        ctx.source.policies, ctx.target.policies, create=created, drop=dropped,
+        recreate=lambda key: ctx.fresh((key[0], key[1]))
+        or ctx.gone((key[0], key[1]))
+        or key in ctx.rebound_policies,
+    )  # fmt: skip

@@ -10,8 +10,9 @@ from __future__ import annotations
 from schema_assets import plan as hz
 from schema_assets.catalog.model import Domain, Enum
 from schema_assets.diff import phases
-from schema_assets.diff.change import NO_LOCK, Change, display
+from schema_assets.diff.change import NO_LOCK, Change, alter, create, display, drop
 from schema_assets.diff.context import Context
+from schema_assets.diff.loop import compare_objects
 from schema_assets.diff.sqltext import ident, literal, qualified, type_name
 
 
@@ -129,42 +130,29 @@ def _primary_key(ctx: Context, key: tuple[str, str]) -> list[str]:
 
 
 def compare_enums(ctx: Context) -> list[Change]:
-    out: list[Change] = []
-    src, dst = ctx.source.enums, ctx.target.enums
-    for key in sorted(dst.keys() - src.keys()):
-        out.append(
-            Change(
-                "enum",
-                "create",
-                display(*key),
-                (_create_enum(dst[key]),),
-                (f"DROP TYPE {qualified(*key)}",),
-                phases.CREATE_TYPE,
-                lock=NO_LOCK,
-            )  # fmt: skip
-        )
-    for key in sorted(src.keys() - dst.keys()):
-        out.append(
-            Change(
-                "enum",
-                "drop",
-                display(*key),
-                (f"DROP TYPE {qualified(*key)}",),
-                (_create_enum(src[key]),),
-                phases.DROP_TYPE,
-                rank=1,
-                lock=NO_LOCK,
-            )  # fmt: skip
-        )
-    for key in sorted(src.keys() & dst.keys()):
-        old, new = src[key], dst[key]
+    def created(e: Enum) -> list[Change]:
+        return [
+            create("enum", display(e.schema, e.name), up=_create_enum(e),
+                   down=f"DROP TYPE {qualified(e.schema, e.name)}", phase=phases.CREATE_TYPE,
+                   lock=NO_LOCK)
+        ]  # fmt: skip
+
+    def dropped(e: Enum) -> list[Change]:
+        return [
+            drop("enum", display(e.schema, e.name), up=f"DROP TYPE {qualified(e.schema, e.name)}",
+                 down=_create_enum(e), phase=phases.DROP_TYPE, rank=1, lock=NO_LOCK)
+        ]  # fmt: skip
+
+    def altered(old: Enum, new: Enum) -> list[Change]:
         if old.labels == new.labels:
-            continue
-        if key in ctx.recreated_enums:
-            out.extend(_recreate_enum(ctx, old, new))
-        else:
-            out.extend(_add_values(old, new))
-    return out
+            return []  # only the comment differs (comments.py)
+        if (new.schema, new.name) in ctx.recreated_enums:
+            return _recreate_enum(ctx, old, new)
+        return _add_values(old, new)
+
+    return compare_objects(
+        ctx.source.enums, ctx.target.enums, create=created, drop=dropped, alter=altered
+    )
 
 
 def _create_domain(d: Domain) -> str:
@@ -180,37 +168,24 @@ def _create_domain(d: Domain) -> str:
 
 
 def compare_domains(ctx: Context) -> list[Change]:
-    out: list[Change] = []
-    src, dst = ctx.source.domains, ctx.target.domains
-    for key in sorted(dst.keys() - src.keys()):
-        out.append(
-            Change(
-                "domain",
-                "create",
-                display(*key),
-                (_create_domain(dst[key]),),
-                (f"DROP DOMAIN {qualified(*key)}",),
-                phases.CREATE_TYPE,
-                rank=1,
-                lock=NO_LOCK,
-            )  # fmt: skip
-        )
-    for key in sorted(src.keys() - dst.keys()):
-        out.append(
-            Change(
-                "domain",
-                "drop",
-                display(*key),
-                (f"DROP DOMAIN {qualified(*key)}",),
-                (_create_domain(src[key]),),
-                phases.DROP_TYPE,
-                rank=0,
-                lock=NO_LOCK,
-            )  # fmt: skip
-        )
-    for key in sorted(src.keys() & dst.keys()):
-        out.extend(_alter_domain(ctx, src[key], dst[key]))
-    return out
+    def created(d: Domain) -> list[Change]:
+        return [
+            create("domain", display(d.schema, d.name), up=_create_domain(d),
+                   down=f"DROP DOMAIN {qualified(d.schema, d.name)}", phase=phases.CREATE_TYPE,
+                   rank=1, lock=NO_LOCK)
+        ]  # fmt: skip
+
+    def dropped(d: Domain) -> list[Change]:
+        return [
+            drop("domain", display(d.schema, d.name),
+                 up=f"DROP DOMAIN {qualified(d.schema, d.name)}", down=_create_domain(d),
+                 phase=phases.DROP_TYPE, rank=0, lock=NO_LOCK)
+        ]  # fmt: skip
+
+    return compare_objects(
+        ctx.source.domains, ctx.target.domains, create=created, drop=dropped,
+        alter=lambda a, b: _alter_domain(ctx, a, b),
+    )  # fmt: skip
 
 
 def _alter_domain(ctx: Context, a: Domain, b: Domain) -> list[Change]:
@@ -252,17 +227,9 @@ def _alter_domain(ctx: Context, a: Domain, b: Domain) -> list[Change]:
     if not pairs:
         return []
     return [
-        Change(
-            "domain",
-            "alter",
-            name,
-            tuple(u for u, _ in pairs),
-            tuple(d for _, d in reversed(pairs)),
-            phases.CREATE_TYPE,
-            rank=2,
-            lock=NO_LOCK,
-        )  # fmt: skip
-    ]
+        alter("domain", name, up=[u for u, _ in pairs], down=[d for _, d in reversed(pairs)],
+              phase=phases.CREATE_TYPE, rank=2, lock=NO_LOCK)
+    ]  # fmt: skip
 
 
 def _domain_default(q: str, expr: str | None) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from schema_assets.catalog.model import Snapshot, View
 from schema_assets.diff import phases
-from schema_assets.diff.change import Change, display
+from schema_assets.diff.change import Change, create, display, drop
 from schema_assets.diff.context import Context, view_depth
-from schema_assets.diff.indexes import create_sql as create_index_sql
+from schema_assets.diff.indexes import index_sql
 from schema_assets.diff.privileges import grant_statements
 from schema_assets.diff.sqltext import ident, literal, qualified
 
@@ -28,7 +28,7 @@ def create_view_sql(v: View, snap: Snapshot) -> list[str]:
     out = [f"CREATE {_keyword(v)} {q}{options} AS\n{body}"]
     if v.kind == "m":
         out.extend(
-            create_index_sql(i)
+            index_sql(i)
             for _, i in sorted(snap.indexes.items())
             if (i.schema, i.table) == (v.schema, v.name)
         )
@@ -58,31 +58,19 @@ def compare_views(ctx: Context) -> list[Change]:
     dst_depth = view_depth(ctx.target)
     for key, v in sorted(ctx.source.views.items()):
         if key in ctx.dropped_relations or key in ctx.recreated_views:
-            action = "drop" if key in ctx.dropped_relations else "replace"
+            recreated = key in ctx.recreated_views
             out.append(
-                Change(
-                    "view",
-                    "drop" if action == "drop" else "drop",
-                    display(*key),
-                    (drop_view_sql(v),),
-                    tuple(create_view_sql(v, ctx.source)),
-                    phases.DROP_VIEW,
-                    rank=-src_depth.get(key, 0),
-                    notes=() if action == "drop" else ("dropped to be recreated",),
-                )  # fmt: skip
-            )
+                drop("view", display(*key), up=drop_view_sql(v),
+                     down=create_view_sql(v, ctx.source), phase=phases.DROP_VIEW,
+                     rank=-src_depth.get(key, 0), drops=(key,),
+                     notes=("dropped to be recreated",) if recreated else ())
+            )  # fmt: skip
     for key, v in sorted(ctx.target.views.items()):
         if key in ctx.new_relations or key in ctx.recreated_views:
             out.append(
-                Change(
-                    "view",
-                    "create",
-                    display(*key),
-                    tuple(create_view_sql(v, ctx.target)),
-                    (drop_view_sql(v),),
-                    phases.CREATE_VIEW,
-                    rank=dst_depth.get(key, 0),
-                    notes=("recreated",) if key in ctx.recreated_views else (),
-                )  # fmt: skip
-            )
+                create("view", display(*key), up=create_view_sql(v, ctx.target),
+                       down=drop_view_sql(v), phase=phases.CREATE_VIEW,
+                       rank=dst_depth.get(key, 0), creates=(key,),
+                       notes=("recreated",) if key in ctx.recreated_views else ())
+            )  # fmt: skip
     return out

@@ -1,5 +1,5 @@
 -- name: constraints  (NOT NULL, contype 'n' in PG 18, is compared through columns instead)
-SELECT n.nspname AS schema, c.relname AS table_name, con.conname AS name, con.contype AS type,
+SELECT n.nspname AS schema, c.relname AS "table", con.conname AS name, con.contype AS type,
        pg_get_constraintdef(con.oid) AS definition,
        con.condeferrable AS deferrable, con.condeferred AS deferred,
        con.convalidated AS validated,
@@ -8,7 +8,7 @@ SELECT n.nspname AS schema, c.relname AS table_name, con.conname AS name, con.co
        ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
              ORDER BY k.ord) AS columns,
-       fn.nspname AS ref_schema, fc.relname AS ref_table,
+       CASE WHEN fc.oid IS NOT NULL THEN json_build_array(fn.nspname, fc.relname) END AS ref_table,
        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
              ORDER BY k.ord) AS ref_columns,

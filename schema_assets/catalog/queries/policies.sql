@@ -1,5 +1,5 @@
 -- name: policies  (row-level security)
-SELECT n.nspname AS schema, c.relname AS table_name, p.polname AS name,
+SELECT n.nspname AS schema, c.relname AS "table", p.polname AS name,
        p.polcmd AS command, p.polpermissive AS permissive,
        ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END
              FROM unnest(p.polroles) r ORDER BY 1) AS roles,

@@ -3,8 +3,9 @@ SELECT n.nspname AS schema, c.relname AS name,
        format_type(s.seqtypid, NULL) AS data_type,
        s.seqstart AS start, s.seqincrement AS increment, s.seqmin AS min_value,
        s.seqmax AS max_value, s.seqcache AS cache, s.seqcycle AS cycle,
-       own.table_schema AS owned_by_schema, own.table_name AS owned_by_table,
-       own.column_name AS owned_by_column, coalesce(own.deptype = 'i', false) AS identity,
+       CASE WHEN own.table_name IS NOT NULL
+            THEN json_build_array(own.table_schema, own.table_name, own.column_name) END AS owned_by,
+       coalesce(own.deptype = 'i', false) AS identity,
        CASE WHEN c.relacl IS NULL
               OR c.relacl @> acldefault('s', c.relowner) AND c.relacl <@ acldefault('s', c.relowner)
             THEN NULL  -- the default privileges, spelled out or not, are the same state

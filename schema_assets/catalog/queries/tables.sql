@@ -11,6 +11,9 @@ SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind,
        c.relpersistence AS persistence,
        c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
        c.reloptions::text[] AS options,
+       c.relreplident AS replica_identity,
+       (SELECT ri.relname FROM pg_index i JOIN pg_class ri ON ri.oid = i.indexrelid
+         WHERE i.indrelid = c.oid AND i.indisreplident) AS replica_index,
        CASE WHEN c.relacl IS NULL
               OR c.relacl @> acldefault('r', c.relowner) AND c.relacl <@ acldefault('r', c.relowner)
             THEN NULL  -- the default privileges, spelled out or not, are the same state

@@ -1,8 +1,8 @@
 -- name: triggers  (user triggers; clones on partitions are skipped, the parent's one counts)
-SELECT n.nspname AS schema, c.relname AS table_name, t.tgname AS name,
+SELECT n.nspname AS schema, c.relname AS "table", t.tgname AS name,
        pg_get_triggerdef(t.oid, true) AS definition,
        t.tgenabled AS enabled,
-       pn.nspname AS function_schema, p.proname AS function_name,
+       json_build_array(pn.nspname, p.proname) AS function,
        (SELECT d.description FROM pg_description d WHERE d.objoid = t.oid
           AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0) AS comment
 FROM pg_trigger t

@@ -75,7 +75,7 @@ def _diff(live: Snapshot, target: Snapshot, settings: Settings, label: str) -> P
 
     return diff_snapshots(
         live, target, managed_partition_pattern=settings.managed_partition_pattern,
-        source_label="live database", target_label=label,
+        source_label="live database", target_label=label, using=settings.using,
     )  # fmt: skip
 
 

@@ -120,6 +120,7 @@ def compute(
         desired_snapshot(history, head, server_url),
         shadow_snapshot(list(files), server_url),
         renames=settings.renames,
+        using=settings.using,
         managed_partition_pattern=settings.managed_partition_pattern,
         source_label=f"desired state at {head}" if head else "empty database",
         target_label=", ".join(p.name for p in desired.files),

@@ -70,6 +70,7 @@ def drift(
     return diff_snapshots(
         take_snapshot(conn),
         desired_snapshot(history, current, server_url),
+        using=settings.using,
         managed_partition_pattern=settings.managed_partition_pattern,
         source_label=label,
         target_label=f"desired state at {current}" if current else "empty database",

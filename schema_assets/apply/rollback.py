@@ -69,7 +69,7 @@ def revert_to_snapshot(
         target, label = empty_snapshot(settings.shadow_server(url)), "empty database"
     plan = diff_snapshots(
         take_snapshot(conn), target, managed_partition_pattern=settings.managed_partition_pattern,
-        source_label="live", target_label=label,
+        source_label="live", target_label=label, using=settings.using,
     )  # fmt: skip
     migration = build_migration(plan, f"revert_{targets[-1]}", f"revert to {label}", archive=False)
     log.warning("reverting %s to the %s: %s", ", ".join(targets), label, plan.summary())

@@ -108,6 +108,7 @@ def detect_drift(url: str, settings: Settings | None = None) -> DriftReport:
             Snapshot.from_dict(recorded),
             live,
             managed_partition_pattern=settings.managed_partition_pattern,
+            using=settings.using,
             source_label=f"recorded state after {version}",
             target_label=mask_url(url),
         )

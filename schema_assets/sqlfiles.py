@@ -72,7 +72,9 @@ def split_statements(text: str, file: str = "<sql>") -> list[SqlStatement]:
         line_text = text.splitlines()[line - 1] if text.splitlines() else ""
         raise SqlFileError(file, line, line_text, f"syntax error: {message}") from exc
     statements: list[SqlStatement] = []
-    for piece in pg_parser.split(text, with_parser=False, only_slices=True):
+    # with_parser: statement boundaries as the grammar sees them (BEGIN ATOMIC ... END bodies hold
+    # semicolons of their own)
+    for piece in pg_parser.split(text, with_parser=True, only_slices=True):
         start = _skip_leading_comments(text, piece.start, piece.stop)
         body = text[start : piece.stop].strip()
         if body:

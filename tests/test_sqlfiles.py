@@ -56,3 +56,13 @@ def test_content_hash_changes_with_content(tmp_path: Path) -> None:
     first = content_hash([f])
     f.write_text("SELECT 2;")
     assert content_hash([f]) != first
+
+
+def test_a_begin_atomic_body_stays_one_statement() -> None:
+    text = (
+        "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT a + 1;\nEND;\n"
+        "-- next\nCREATE TABLE t (x int);\n"
+    )
+    statements = split_statements(text, "f.sql")
+    assert [s.line for s in statements] == [1, 6]
+    assert statements[0].text.endswith("END")

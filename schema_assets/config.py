@@ -67,6 +67,8 @@ class Settings:
     lock_timeout: str = "5s"
     dagster_home: Path | None = None
     alert_webhook: str | None = None
+    shadow_url: str | None = None  # server for shadow databases (default: the warehouse's)
+    dagster_url: str | None = None  # Dagster UI base URL, for run links in alerts
     schema_files: tuple[Path, ...] = SCHEMA_FILES
     tool: dict[str, Any] = field(default_factory=dict)
 
@@ -111,6 +113,8 @@ class Settings:
             lock_timeout=env.get("SCHEMA_ASSETS_LOCK_TIMEOUT") or "5s",
             dagster_home=Path(home) if home else None,
             alert_webhook=env.get("SCHEMA_ASSETS_ALERT_WEBHOOK") or None,
+            shadow_url=env.get("SCHEMA_ASSETS_SHADOW_URL") or None,
+            dagster_url=env.get("SCHEMA_ASSETS_DAGSTER_URL") or None,
             schema_files=_schema_files(env.get("SCHEMA_ASSETS_SCHEMA_FILES")),
             tool=_pyproject_tool_config(root),
         )

@@ -37,7 +37,6 @@ from schema_assets.errors import PlanRefusedError, SchemaAssetsError
 from schema_assets.sqlfiles import read_sql_file, split_statements
 
 GROUP = "schema"
-MIGRATION_POOL = "schema_migrations"
 #: validated_schema's data version: constant, so a migration does not make every table
 #: stale; each table asset's code version carries its own table's catalog fingerprint.
 PROVEN = dg.DataVersion("schema-proven")
@@ -175,7 +174,7 @@ def _apply(t: Target, allowed: bool):
         raise failure(exc, "migration failed") from exc
 
 
-@dg.asset(group_name=GROUP, deps=[schema_plan], kinds={"postgres"}, pool=MIGRATION_POOL)
+@dg.asset(group_name=GROUP, deps=[schema_plan], kinds={"postgres"})
 def schema_revision(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, migration: MigrationResource
 ) -> dg.MaterializeResult:

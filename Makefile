@@ -33,7 +33,7 @@ ui: $(STAMP)
 	DAGSTER_HOME=$(CURDIR)/.schema_assets/dagster $(BIN)/dg dev
 
 ## Re-pin every dependency with hashes after changing pyproject.toml (requirements*.lock).
-LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-find-links \
+LOCK_FLAGS := --quiet --generate-hashes --no-strip-extras --allow-unsafe --no-emit-find-links \
 	--no-emit-index-url --index-url https://pypi.org/simple
 lock: $(STAMP)
 	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile $(LOCK_FLAGS) --build-deps-for wheel \

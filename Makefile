@@ -30,7 +30,7 @@ test: $(STAMP)
 ## Open the Dagster UI (webserver + daemon: sensors, automation, run queue) on the project.
 ui: $(STAMP)
 	mkdir -p .schema_assets/dagster && cp -n dagster.yaml .schema_assets/dagster/ || true
-	DAGSTER_HOME=$(CURDIR)/.schema_assets/dagster $(BIN)/dg dev
+	DAGSTER_HOME=$(CURDIR)/.schema_assets/dagster VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev
 
 ## Re-pin every dependency with hashes after changing pyproject.toml (requirements*.lock).
 LOCK_FLAGS := --quiet --generate-hashes --no-strip-extras --allow-unsafe --no-emit-find-links \

@@ -16,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import secrets
+import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -95,8 +97,18 @@ $window$;
 
 
 def state_dir(settings: Settings) -> Path:
-    """Where the Dagster layer keeps generated files and caches (git-ignored)."""
-    return settings.project_root / ".schema_assets" / "desired"
+    """Where the Dagster layer keeps generated files and caches: `.schema_assets/desired` in
+    the project (git-ignored), or a folder under the system temp dir when the project is
+    read-only (e.g. a container image)."""
+    folder = settings.project_root / ".schema_assets" / "desired"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.access(folder, os.W_OK):
+            return folder
+    except OSError:
+        pass
+    key = hashlib.sha256(str(settings.project_root).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"schema-assets-{key}" / "desired"
 
 
 def _write_if_changed(path: Path, text: str) -> None:

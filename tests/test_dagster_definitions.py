@@ -358,3 +358,23 @@ def test_workspace_and_dg_point_at_the_defs_module():
         'code_location_target_module = "schema_assets.defs"'
         in (PROJECT_ROOT / "pyproject.toml").read_text()
     )
+
+
+def test_plan_markdown_says_each_change_once_escapes_names_and_shows_down_sql():
+    from schema_assets.defs.schema.render import plan_markdown, plan_summary
+    from schema_assets.plan import Plan, Step
+
+    hostile = "raw.x|y\nz`w"
+    plan = Plan(
+        steps=(
+            Step("comment", "comment", f"table {hostile}", up=("COMMENT ON TABLE t IS 'a'",),
+                 down=("COMMENT ON TABLE t IS NULL",)),
+            Step("table", "create", "raw.t", up=("CREATE TABLE raw.t ()",),
+                 down=("DROP TABLE raw.t",)),
+        )
+    )  # fmt: skip
+    assert plan_summary(plan) == "2 steps: 1 comment on table, 1 create table"
+    md = plan_markdown(plan)
+    row = next(line for line in md.splitlines() if line.startswith("| 1 |"))
+    assert "`raw.x\\|y\\nz\\x60w`" in row  # one row, the name shown, nothing broken out
+    assert md.index("Down SQL") < md.index("DROP TABLE raw.t")

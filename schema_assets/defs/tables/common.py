@@ -16,6 +16,7 @@ import psycopg
 from psycopg import sql
 
 from schema_assets.catalog.model import Snapshot
+from schema_assets.defs.text import one_line
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def table_schema(snapshot: Snapshot, table: WarehouseTable) -> dg.TableSchema:
             dg.TableColumn(
                 name=c.name,
                 type=c.type,
-                description=c.comment,
+                description=one_line(c.comment) if c.comment else None,
                 constraints=dg.TableColumnConstraints(nullable=not c.not_null),
             )
             for c in columns

@@ -14,7 +14,7 @@ import dagster as dg
 
 from schema_assets.defs.desired import DesiredState, DesiredTable
 from schema_assets.defs.project import DagsterConfig
-from schema_assets.defs.text import md_text
+from schema_assets.defs.text import md_text, one_line
 
 #: The asset every table asset depends on: nothing is written before the schema is proven.
 VALIDATED_SCHEMA = dg.AssetKey("validated_schema")
@@ -40,7 +40,7 @@ def _column_schema(table: DesiredTable) -> dg.TableSchema:
             dg.TableColumn(
                 name=c.name,
                 type=c.type,
-                description=c.comment,
+                description=one_line(c.comment) if c.comment else None,
                 constraints=dg.TableColumnConstraints(nullable=c.nullable),
             )
             for c in table.columns

@@ -1,7 +1,8 @@
 """`schema-assets run`: the main command — the Dagster pipeline, in-process.
 
 Embedded database (or DATABASE_URL) → plan → prove on the shadow → migrate → prove the
-warehouse → raw, staging, features, ml for every monthly partition; then a summary. Runs are
+warehouse → raw, staging, features, ml for last month and this month (`--all-months`: every
+monthly partition); then a summary. Runs are
 recorded in DAGSTER_HOME (default `.schema_assets/dagster`), so `make ui` shows them.
 """
 
@@ -39,12 +40,13 @@ def _order(graph, key) -> tuple[int, str]:
     )
 
 
-def partition_tags(job_def) -> dict[str, str]:
-    """Every monthly partition, as one run (the table assets load a range in one go)."""
+def partition_tags(job_def, months: int | None) -> dict[str, str]:
+    """The last `months` monthly partitions (None: all of them), as one run."""
     partitions = job_def.partitions_def
     if partitions is None:
         return {}
     keys = partitions.get_partition_keys()
+    keys = keys[-months:] if months else keys
     if not keys:
         return {}
     return {
@@ -58,7 +60,10 @@ def partition_tags(job_def) -> dict[str, str]:
               help="full_pipeline: migrate, prove, then every table; migrate_schema: the schema only.")  # fmt: skip
 @click.option("--allow-destructive", is_flag=True,
               help="Apply destructive steps in this run (archived first; recorded in metadata).")  # fmt: skip
-def run(job: str, allow_destructive: bool) -> None:
+@click.option("--all-months", is_flag=True,
+              help="Load every monthly partition since the first one, not only last month and "
+                   "this month (partition_months_back + 1 months).")  # fmt: skip
+def run(job: str, allow_destructive: bool, all_months: bool) -> None:
     """Migrate the warehouse, prove it, and materialize every table (Dagster, in-process).
 
     Exit codes: 0 ok, 1 a gating check failed, 2 bad input, 4 a step failed (e.g. the migration).
@@ -78,11 +83,12 @@ def run(job: str, allow_destructive: bool) -> None:
         pass
     click.echo(f"database: {mask_url(url)}")
     click.echo(f"dagster home: {home}")
-    defs = build_defs(desired_state(settings), DagsterConfig.from_tool(settings.tool))
+    config = DagsterConfig.from_tool(settings.tool)
+    defs = build_defs(desired_state(settings), config)
     job_def = defs.resolve_job_def(job)
     graph = defs.resolve_asset_graph()
     keys = sorted(job_def.asset_layer.executable_asset_keys, key=lambda k: _order(graph, k))
-    tags = partition_tags(job_def)
+    tags = partition_tags(job_def, None if all_months else config.months_back + 1)
     if allow_destructive:
         tags[ALLOW_DESTRUCTIVE_TAG] = "true"
     started = time.perf_counter()

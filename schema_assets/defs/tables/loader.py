@@ -133,7 +133,7 @@ def loader_asset(
     )
     def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         window = _window(context) if partitions else None
-        single = bool(partitions) and not context.has_partition_key_range
+        single = bool(partitions) and len(context.partition_keys) == 1
         if window is not None:
             context.log.info(f"loading {window.start:%Y-%m-%d} .. {window.end:%Y-%m-%d}")
         with connect(warehouse.url()) as conn:
@@ -156,6 +156,11 @@ def _check_loader(loader: Loader, desired: DesiredState) -> bool:
         )
     if not present:
         log.info("loader %s left out: none of its tables is in the desired state", loader.name)
+    elif loader.monthly and desired.partitions_start is None:
+        raise BadInputError(
+            f"loader {loader.name} loads months, but no table of the schema files has monthly "
+            "partitions (<table>_pYYYYMM, created by util.create_monthly_partitions)"
+        )
     return bool(present)
 
 

@@ -80,11 +80,16 @@ def test_a_month_materializes_only_that_month(assets, warehouse_db, instance):
     }
 
 
-def test_next_months_partitions_are_planned_and_linted_like_any_schema_change(warehouse_db):
+def test_next_months_partitions_are_planned_and_linted_like_any_schema_change(
+    warehouse_db, tmp_path
+):
     from schema_assets.apply.choose import migrate
     from schema_assets.safety.lint import lint_plan
 
-    settings = dataclasses.replace(Settings.from_env(), database_url=warehouse_db)
+    # A project home of its own: the window file of another date must not be shared.
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=warehouse_db, project_root=tmp_path
+    )
     files = desired_files(settings, today=date(2027, 3, 10))  # window: Feb .. Jun 2027
     window = (files[-1]).read_text()
     assert "through 2027-06" in window

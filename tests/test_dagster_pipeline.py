@@ -257,3 +257,17 @@ def test_rows_survive_a_migration_to_the_next_schema_version(empty_db, pg_server
     lost = {t: (n, after.get(t)) for t, n in before.items() if after.get(t, 0) < n}
     assert lost == {}
     assert scalar(empty_db, "SELECT count(*) FROM ml.predictions") > 0
+
+
+def test_schema_revision_alone_applies_nothing_unproven(tmp_path, warehouse_db, instance):
+    from schema_assets.defs import schema
+
+    files = copy_schema_files(tmp_path / "sql")
+    with files[-1].open("a") as fh:
+        fh.write("\nCOMMENT ON TABLE raw.trades IS 'never proven';\n")
+    result = dg.materialize(
+        list(schema.ASSETS), selection=["schema_revision"], instance=instance,
+        resources=resources_for(warehouse_db, files, backend="direct"), raise_on_error=False,
+    )  # fmt: skip
+    assert not result.success
+    assert scalar(warehouse_db, "SELECT obj_description('raw.trades'::regclass)") != "never proven"

@@ -181,7 +181,12 @@ def schema_revision(
     """The plan applied through the chosen backend (Alembic, or the direct fallback)."""
     t = target(warehouse, migration)
     proven = _proven_state(context)
-    if proven is not None and proven != t.content_hash:
+    if proven is None:
+        raise dg.Failure(
+            "nothing applied: schema_revision applies only a desired state that schema_plan "
+            "proved in the same run; materialize the schema group (job migrate_schema)"
+        )
+    if proven != t.content_hash:
         raise dg.Failure(
             f"the desired state changed after it was proven ({proven[:12]} → "
             f"{t.content_hash[:12]}): nothing applied; the next run proves the new state"

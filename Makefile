@@ -6,12 +6,14 @@ STAMP := $(VENV)/.installed
 # Tests spread over every core (each worker gets its own embedded server).
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint ui install clean
+.PHONY: run test lint ui install lock clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what the lock file pins, every file checked against its hash; then the
+# project itself (editable, with the build tools the lock file pinned).
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,10 +27,19 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## Open the Dagster UI on the project's definitions.
+## Open the Dagster UI (webserver + daemon: sensors, automation, run queue) on the project.
 ui: $(STAMP)
 	mkdir -p .schema_assets/dagster && cp -n dagster.yaml .schema_assets/dagster/ || true
-	DAGSTER_HOME=$(CURDIR)/.schema_assets/dagster $(BIN)/dagster dev -w workspace.yaml
+	DAGSTER_HOME=$(CURDIR)/.schema_assets/dagster VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev
+
+## Re-pin every dependency with hashes after changing pyproject.toml (requirements*.lock).
+LOCK_FLAGS := --quiet --generate-hashes --no-strip-extras --allow-unsafe --no-emit-find-links \
+	--no-emit-index-url --index-url https://pypi.org/simple
+lock: $(STAMP)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile $(LOCK_FLAGS) --build-deps-for wheel \
+		-o requirements.lock pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile $(LOCK_FLAGS) --extra dev \
+		--build-deps-for editable -o requirements-dev.lock pyproject.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -97,6 +97,7 @@ class Settings:
     alert_webhook: str | None = None
     #: Server for shadow databases (SCHEMA_ASSETS_SHADOW_URL); None: the warehouse's server.
     shadow_url: str | None = None
+    dagster_url: str | None = None  # Dagster UI base URL, for run links in alerts
     schema_files: tuple[Path, ...] = SCHEMA_FILES
     tool: dict[str, Any] = field(default_factory=dict)
 
@@ -157,6 +158,7 @@ class Settings:
             dagster_home=Path(home) if home else None,
             alert_webhook=env.get("SCHEMA_ASSETS_ALERT_WEBHOOK") or None,
             shadow_url=env.get("SCHEMA_ASSETS_SHADOW_URL") or None,
+            dagster_url=env.get("SCHEMA_ASSETS_DAGSTER_URL") or None,
             schema_files=_schema_files(env.get("SCHEMA_ASSETS_SCHEMA_FILES")),
             tool=tool,
         )

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from helpers import run_cli
+from helpers import query, run_cli
 
 from schema_assets.defs.summary import AssetLine, CheckLine, RunSummary
 
-TABLE_LINES = ("raw/trades", "staging/bars", "features/returns", "ml/predictions")
+TABLE_LINES = (
+    "ref/instruments",
+    "raw/trades",
+    "staging/bars",
+    "features/returns",
+    "ml/predictions",
+)
 
 
 def test_run_migrates_checks_and_materializes_everything(empty_db: str, tmp_path: Path):
@@ -27,30 +34,20 @@ def test_run_migrates_checks_and_materializes_everything(empty_db: str, tmp_path
     for key in TABLE_LINES:
         line = next(line for line in out.splitlines() if line.strip().startswith(key + " "))
         assert "materialized" in line and "rows" in line
-    assert "validation_report:validation_has_no_errors  passed" in out
+    assert "validated_schema:validation_has_no_errors  passed" in out
+    assert "schema_plan:desired_state_valid" in out
     assert "NOT materialized" not in out
+    listed = [line.split()[0] for line in out.splitlines() if line.startswith("  ")]
+    assert listed[:4] == ["schema_plan", "schema_revision", "schema_source", "validated_schema"]
+    # Last month and this month were loaded, each into its own PostgreSQL partition.
+    months = {name for (name,) in query(empty_db, "SELECT DISTINCT tableoid::regclass::text "
+                                                  "FROM raw.trades")}  # fmt: skip
+    today = datetime.now(UTC).date()
+    last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    assert months == {f"raw.trades_p{last:%Y%m}", f"raw.trades_p{today:%Y%m}"}
     # The run is recorded where `dagster dev` will look for it.
     assert (home / "history" / "runs.db").is_file()
     assert (home / "dagster.yaml").is_file()
-
-
-def test_run_lists_schema_assets_before_the_table_layers(empty_db: str, tmp_path: Path):
-    result = run_cli(
-        "run",
-        "--job",
-        "migrate_schema",
-        env={
-            "DATABASE_URL": empty_db,
-            "DAGSTER_HOME": str(tmp_path),
-            "SCHEMA_ASSETS_BACKEND": "direct",
-        },
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    listed = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")]
-    assert listed[:6] == [
-        "field_mapping_report", "schema_plan", "schema_revision", "schema_source",
-        "validated_schema", "validation_report",
-    ]  # fmt: skip
 
 
 def test_unreachable_database_is_a_clear_error_without_password(tmp_path: Path):

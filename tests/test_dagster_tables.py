@@ -1,23 +1,36 @@
 """Table assets raw → staging → features → ml on the shipped schema (real PostgreSQL).
 
-These materialize the table layers alone (the schema gate is tested in
+These materialize the table assets alone, for one month (the schema gate is tested in
 test_dagster_pipeline.py): rows land in every table, metadata mirrors the catalog, data is
 deterministic, and re-materializing changes nothing.
 """
 
 from __future__ import annotations
 
+import datetime
+
 import dagster as dg
 import numpy as np
 import pytest
 import test_dagster_definitions as support
 from helpers import query, scalar
-from test_dagster_definitions import materialized, resources_for
+from test_dagster_definitions import MONTH, desired_of, materialized, resources_for
 
 from schema_assets.catalog import take_snapshot
-from schema_assets.defs.tables import LAYERS, ml, synthetic
+from schema_assets.config import SCHEMA_FILES
+from schema_assets.defs.project import DagsterConfig
+from schema_assets.defs.tables import LOADERS, build_table_assets, ml, synthetic
 
-TABLE_KEYS = {spec.key.to_user_string() for layer in LAYERS for spec in layer.specs}
+
+@pytest.fixture(scope="module")
+def table_assets(pg_server: str) -> list[dg.AssetsDefinition]:
+    assets, _ = build_table_assets(LOADERS, desired_of(SCHEMA_FILES, pg_server), DagsterConfig())
+    return assets
+
+
+@pytest.fixture(scope="module")
+def table_keys(table_assets) -> set[str]:
+    return {key.to_user_string() for a in table_assets for key in a.keys}
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +40,16 @@ def module_instance(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def tables_run(pg_server: str, warehouse_template: str, module_instance: dg.DagsterInstance):
-    """One materialization of every table layer, shared by the read-only tests below."""
+def tables_run(
+    pg_server: str, warehouse_template: str, module_instance: dg.DagsterInstance, table_assets
+):
+    """One materialization of every table asset (one month), shared by the tests below."""
     with support.fresh_database(pg_server, warehouse_template) as url:
         result = dg.materialize(
-            list(LAYERS), instance=module_instance, resources=resources_for(url)
+            table_assets,
+            instance=module_instance,
+            resources=resources_for(url),
+            partition_key=MONTH,
         )
         assert result.success
         yield url, result
@@ -49,10 +67,10 @@ def _content(url: str) -> dict[str, list[tuple]]:
     }  # fmt: skip
 
 
-def test_every_table_asset_materializes_with_rows(tables_run):
+def test_every_table_asset_materializes_with_rows(tables_run, table_keys):
     _, result = tables_run
     meta = materialized(result)
-    assert set(meta) == TABLE_KEYS
+    assert set(meta) == table_keys
     empty = [key for key, m in meta.items() if m["dagster/row_count"] <= 0]
     assert empty == []
 
@@ -60,10 +78,11 @@ def test_every_table_asset_materializes_with_rows(tables_run):
 def test_row_count_metadata_matches_the_table(tables_run):
     url, result = tables_run
     meta = materialized(result)
-    for key in ("raw/trades", "staging/bars", "features/returns", "ml/predictions"):
+    for key in ("ref/instruments", "raw/trades", "staging/bars", "features/returns",
+                "ml/predictions"):  # fmt: skip
         schema, table = key.split("/")
         actual = scalar(url, f'SELECT count(*) FROM "{schema}"."{table}"')  # noqa: S608 - fixed names
-        assert meta[key]["dagster/row_count"] == actual
+        assert meta[key]["dagster/row_count"] == actual  # one month loaded: the whole table
 
 
 def test_column_schema_metadata_comes_from_the_catalog(tables_run):
@@ -99,8 +118,14 @@ def test_sample_payloads_are_loaded_through_the_mappings(tables_run):
 
 def test_every_load_is_recorded_in_the_ingest_log(tables_run):
     url, _ = tables_run
-    rows = dict(query(url, "SELECT dataset, row_count FROM raw.ingest_log"))
-    assert set(rows) == {"instruments", "ohlcv_bars", "trades", "corporate_action_events", "quotes"}
+    rows = dict(
+        query(url, "SELECT dataset || coalesce(' ' || (request_params->>'month'), ''), row_count "
+                   "FROM raw.ingest_log")
+    )  # fmt: skip
+    assert set(rows) == {
+        "instruments", "corporate_action_events", "ohlcv_bars 2026-11", "trades 2026-11",
+        "quotes 2026-11",
+    }  # fmt: skip
     assert all(count > 0 for count in rows.values())
 
 
@@ -145,9 +170,13 @@ def test_predictions_cover_only_out_of_sample_times(tables_run):
     assert scalar(url, "SELECT count(*) FROM ml.predictions") > 0
 
 
-def test_synthetic_market_data_is_deterministic():
-    assert synthetic.generate() == synthetic.generate()
-    assert synthetic.generate(seed=1) != synthetic.generate(seed=2)
+def test_synthetic_market_data_is_deterministic_per_month():
+    november = datetime.date(2026, 11, 1)
+    assert synthetic.generate_month(november) == synthetic.generate_month(november)
+    assert synthetic.generate_month(november) != synthetic.generate_month(
+        datetime.date(2026, 10, 1)
+    )
+    assert {b.bar_time.month for b in synthetic.generate_month(november).bars} == {11}
 
 
 def test_synthetic_bars_respect_ohlc_invariants():
@@ -178,12 +207,18 @@ def test_ridge_fit_recovers_known_coefficients():
 
 
 # Last on purpose: it writes again to the shared database (and proves that changes nothing).
-def test_rematerializing_keeps_counts_and_content(tables_run, module_instance):
+def test_rematerializing_keeps_counts_and_content(tables_run, module_instance, table_assets):
     url, first = tables_run
     before = _content(url)
-    second = dg.materialize(list(LAYERS), instance=module_instance, resources=resources_for(url))
+    second = dg.materialize(
+        table_assets, instance=module_instance, resources=resources_for(url), partition_key=MONTH
+    )
     assert second.success
+    # raw.ingest_log (asset raw_reference) also receives raw_market_data's monthly batch rows,
+    # so its count at raw_reference's materialization depends on what was loaded before.
     counts = {k: m["dagster/row_count"] for k, m in materialized(first).items()}
     again = {k: m["dagster/row_count"] for k, m in materialized(second).items()}
+    assert again.pop("raw/ingest_log") == 5  # 2 reference batches + 3 market batches (Nov)
+    counts.pop("raw/ingest_log")
     assert again == counts
     assert _content(url) == before

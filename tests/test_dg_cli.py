@@ -10,9 +10,10 @@ from pathlib import Path
 from helpers import PROJECT_ROOT
 
 
-def test_dg_check_defs_loads_the_code_location(tmp_path: Path) -> None:
+def test_dg_check_defs_loads_the_code_location(tmp_path: Path, empty_db: str) -> None:
     dg = Path(sys.executable).parent / "dg"
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    # The code location derives its table assets from the desired state: on the test server.
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "DATABASE_URL": empty_db}
     result = subprocess.run(
         [str(dg), "check", "defs"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
         timeout=300,

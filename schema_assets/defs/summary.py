@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from schema_assets.database import mask_secrets
+from schema_assets.defs.text import one_line
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,11 @@ def _error_message(event: dg.DagsterEvent) -> str:
     while error is not None and error.cls_name.startswith("Dagster") and error.cause is not None:
         error = error.cause
     text = error.message.strip() if error is not None else ""
-    return mask_secrets(text.splitlines()[0] if text else "failed")
+    if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+        text = "stopped by blocking check(s): " + ", ".join(
+            line.strip() for line in text.splitlines()[1:] if line.strip()
+        )
+    return one_line(text.splitlines()[0] if text else "failed")
 
 
 def summarize(
@@ -82,7 +86,8 @@ def summarize(
     materialized = {}
     for event in result.get_asset_materialization_events():
         m = event.materialization
-        rows = m.metadata.get("dagster/row_count")
+        # Partitioned assets of a multi-month run report the rows of the run's window.
+        rows = m.metadata.get("dagster/row_count") or m.metadata.get("rows_in_window")
         materialized[m.asset_key] = rows.value if rows is not None else None
     assets = tuple(
         AssetLine(k.to_user_string(), k in materialized, materialized.get(k)) for k in asset_keys

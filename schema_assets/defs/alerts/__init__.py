@@ -1,7 +1,5 @@
-"""Alerting: failed runs and failed checks → log, alerts.jsonl, webhook."""
+"""Alerting: failed checks (from the step that evaluates them) and failed runs (a sensor)."""
 
-import dagster as dg
+from schema_assets.defs.alerts.sensors import run_failure_alerts
 
-from schema_assets.defs.alerts.sensors import failed_check_alerts, run_failure_alerts
-
-defs = dg.Definitions(sensors=[run_failure_alerts, failed_check_alerts])
+__all__ = ["run_failure_alerts"]

@@ -1,9 +1,6 @@
-"""Schema group: assets, blocking checks and the schema-file sensor."""
-
-import dagster as dg
+"""Schema group: plan, prove on the shadow, apply, prove on the warehouse; the state sensor."""
 
 from schema_assets.defs.schema.assets import ASSETS
-from schema_assets.defs.schema.checks import CHECKS
-from schema_assets.defs.schema.sensor import schema_file_sensor
+from schema_assets.defs.schema.sensor import desired_state_sensor
 
-defs = dg.Definitions(assets=list(ASSETS), asset_checks=list(CHECKS), sensors=[schema_file_sensor])
+__all__ = ["ASSETS", "desired_state_sensor"]

@@ -1,13 +1,12 @@
-"""Table assets, one multi-asset per layer: raw → staging → features → ml."""
+"""Table assets raw → staging → features → ml, derived from the desired state.
 
-import dagster as dg
+`LOADERS` are the hand-written loaders, each attached to the tables it writes; every other
+table of the desired state becomes an external asset (see `loader.build_table_assets`).
+"""
 
-from schema_assets.defs.tables.features import features_layer
-from schema_assets.defs.tables.ml import ml_layer
-from schema_assets.defs.tables.raw import raw_layer
-from schema_assets.defs.tables.staging import staging_layer
+from schema_assets.defs.tables import features, ml, raw, staging
+from schema_assets.defs.tables.loader import Loader, build_table_assets
 
-LAYERS = (raw_layer, staging_layer, features_layer, ml_layer)
-GROUPS = ("raw", "staging", "features", "ml")
+LOADERS: tuple[Loader, ...] = (*raw.LOADERS, *staging.LOADERS, *features.LOADERS, *ml.LOADERS)
 
-defs = dg.Definitions(assets=list(LAYERS))
+__all__ = ["LOADERS", "Loader", "build_table_assets"]

@@ -1,15 +1,14 @@
-"""What every table asset shares: asset specs from table names, metadata from the catalog,
-and an idempotent bulk upsert.
+"""What every table loader shares: table names, metadata from the catalog, an idempotent upsert.
 
-The translator idea of dagster-dbt, kept small: a `WarehouseTable` names a table and its
-layer; `asset_spec` turns it into a Dagster `AssetSpec`; `materialize_result` reads its row
-count and column schema from the live catalog after the write.
+A loader writes tables; `materialize_result` then reads each table's row count (of the run's
+month window for partitioned loads) and its column schema from the live catalog.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import dagster as dg
@@ -17,20 +16,20 @@ import psycopg
 from psycopg import sql
 
 from schema_assets.catalog.model import Snapshot
-
-#: The asset every table asset depends on: nothing is written before the schema is proven.
-VALIDATED_SCHEMA = dg.AssetKey("validated_schema")
+from schema_assets.defs.text import one_line
 
 
 @dataclass(frozen=True)
 class WarehouseTable:
-    """One warehouse relation materialized by a table asset."""
+    """One warehouse relation, addressed by schema and name (quoted whenever used in SQL)."""
 
     schema: str
     name: str
-    group: str
-    description: str = ""
-    kind: str = "table"  # table | materialized_view
+
+    @classmethod
+    def of(cls, qualified: str) -> WarehouseTable:
+        schema, _, name = qualified.partition(".")
+        return cls(schema, name)
 
     @property
     def key(self) -> dg.AssetKey:
@@ -45,53 +44,47 @@ class WarehouseTable:
         return sql.Identifier(self.schema, self.name)
 
 
-def asset_spec(table: WarehouseTable, deps: Iterable[WarehouseTable | dg.AssetKey]) -> dg.AssetSpec:
-    dep_keys = [d.key if isinstance(d, WarehouseTable) else d for d in deps]
-    return dg.AssetSpec(
-        key=table.key,
-        group_name=table.group,
-        description=table.description or f"{table.kind} {table.qualified}",
-        deps=dep_keys,
-        kinds={"postgres"},
-        metadata={"table": table.qualified, "dagster/table_name": f"warehouse.{table.qualified}"},
-    )
+@dataclass(frozen=True)
+class Window:
+    """The half-open time range [start, end) a partitioned load covers (one or more months)."""
+
+    start: datetime
+    end: datetime
+
+    def contains(self, instant: datetime) -> bool:
+        return self.start <= instant < self.end
 
 
-def row_count(conn: psycopg.Connection, table: WarehouseTable) -> int:
+def row_count(
+    conn: psycopg.Connection,
+    table: WarehouseTable,
+    window: Window | None = None,
+    column: str | None = None,
+) -> int:
     query = sql.SQL("SELECT count(*) FROM {}").format(table.ident)
-    return int(conn.execute(query).fetchone()[0])
+    params: tuple = ()
+    if window is not None and column:
+        query += sql.SQL(" WHERE {c} >= %s AND {c} < %s").format(c=sql.Identifier(column))
+        params = (window.start, window.end)
+    return int(conn.execute(query, params).fetchone()[0])
 
 
 def table_schema(snapshot: Snapshot, table: WarehouseTable) -> dg.TableSchema:
-    """Column names, types, nullability and comments exactly as the catalog has them."""
-    key = (table.schema, table.name)
-    columns = sorted(snapshot.relation_columns(key), key=lambda c: c.position)
+    """Column names, types, nullability and comments exactly as the live catalog has them."""
+    columns = sorted(
+        snapshot.relation_columns((table.schema, table.name)), key=lambda c: c.position
+    )
     return dg.TableSchema(
         columns=[
             dg.TableColumn(
                 name=c.name,
                 type=c.type,
-                description=c.comment,
+                description=one_line(c.comment) if c.comment else None,
                 constraints=dg.TableColumnConstraints(nullable=not c.not_null),
             )
             for c in columns
         ]
     )
-
-
-def materialize_result(
-    conn: psycopg.Connection,
-    snapshot: Snapshot,
-    table: WarehouseTable,
-    extra: dict[str, Any] | None = None,
-) -> dg.MaterializeResult:
-    count = row_count(conn, table)
-    metadata: dict[str, Any] = {
-        "dagster/row_count": dg.MetadataValue.int(count),
-        "dagster/column_schema": table_schema(snapshot, table),
-    }
-    metadata.update(extra or {})
-    return dg.MaterializeResult(asset_key=table.key, metadata=metadata)
 
 
 def upsert_rows(

@@ -4,32 +4,32 @@ Window functions do the work (lag/lead for returns, framed AVG/STDDEV for SMA, B
 bands, RSI and ATR); EMAs and the MACD signal are exact recursive averages, computed with a
 recursive CTE over each instrument's bar sequence. Everything is an upsert on the table's
 key, so the features are recomputed in place rather than appended.
+
+- `features_returns` (monthly): `features.returns` of the run's months. Neighbouring bars
+  just outside the window are read for lag/lead, so a month's first return is complete; a
+  month's last forward return fills in once the next month is loaded and this one re-run.
+- `features_derived`: feature sets, technical indicators, rolling volatility and the
+  `features.daily_summary` materialized view, over all loaded data.
+
+Each SQL-built table declares its column lineage (`dagster/column_lineage`), checked against
+the catalog by the tests.
 """
 
 import json
+from typing import Any
 
-import dagster as dg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from schema_assets.catalog import take_snapshot
-from schema_assets.database import connect
-from schema_assets.defs.resources import WarehouseResource
 from schema_assets.defs.tables import raw, staging
-from schema_assets.defs.tables.common import WarehouseTable, asset_spec, materialize_result
+from schema_assets.defs.tables.common import WarehouseTable
+from schema_assets.defs.tables.loader import LoadContext, Loader
 
-FEATURE_SETS = WarehouseTable("features", "feature_sets", "features", "Versioned feature lists.")
-RETURNS = WarehouseTable("features", "returns", "features", "Per-bar simple/log/excess returns.")
-TECHNICAL_INDICATORS = WarehouseTable(
-    "features", "technical_indicators", "features", "SMA, EMA, MACD, RSI, ATR, Bollinger."
-)
-ROLLING_VOLATILITY = WarehouseTable(
-    "features", "rolling_volatility", "features", "Rolling daily volatility, two estimators."
-)
-DAILY_SUMMARY = WarehouseTable(
-    "features", "daily_summary", "features", "Market breadth per day.", kind="materialized_view"
-)
-TABLES = (FEATURE_SETS, RETURNS, TECHNICAL_INDICATORS, ROLLING_VOLATILITY, DAILY_SUMMARY)
+FEATURE_SETS = WarehouseTable("features", "feature_sets")
+RETURNS = WarehouseTable("features", "returns")
+TECHNICAL_INDICATORS = WarehouseTable("features", "technical_indicators")
+ROLLING_VOLATILITY = WarehouseTable("features", "rolling_volatility")
+DAILY_SUMMARY = WarehouseTable("features", "daily_summary")
 
 #: The feature vector the ML layer trains on, position by position.
 FEATURE_SET_NAME = "intraday_momentum"
@@ -58,11 +58,16 @@ ON CONFLICT (name, version) DO UPDATE
        definition = EXCLUDED.definition
 """
 
+#: Bars this far outside the window are read, so lag/lead see the neighbouring sessions.
+MARGIN = "35 days"
+
 RETURNS_SQL = """
 WITH r AS (
     SELECT instrument_id, bar_interval, bar_time, close,
            lag(close) OVER w AS prev_close, lead(close) OVER w AS next_close
       FROM staging.bars
+     WHERE bar_time >= %(start)s::timestamptz - %(margin)s::interval
+       AND bar_time < %(end)s::timestamptz + %(margin)s::interval
     WINDOW w AS (PARTITION BY instrument_id, bar_interval ORDER BY bar_time)
 ), x AS (
     SELECT instrument_id, bar_interval, bar_time,
@@ -71,6 +76,7 @@ WITH r AS (
            (next_close / close - 1)::double precision AS forward_return
       FROM r
      WHERE prev_close IS NOT NULL
+       AND bar_time >= %(start)s AND bar_time < %(end)s
 )
 INSERT INTO features.returns (instrument_id, bar_interval, bar_time, simple_return, log_return,
                               excess_return, forward_return)
@@ -182,43 +188,125 @@ ON CONFLICT (instrument_id, as_of_date, window_days, estimator) DO UPDATE
 REFRESH_SUMMARY_SQL = "REFRESH MATERIALIZED VIEW features.daily_summary"
 
 
-@dg.multi_asset(
-    name="features_layer",
-    specs=[
-        asset_spec(FEATURE_SETS, [dg.AssetKey("validated_schema")]),
-        asset_spec(RETURNS, [staging.BARS]),
-        asset_spec(TECHNICAL_INDICATORS, [staging.BARS]),
-        asset_spec(ROLLING_VOLATILITY, [staging.INSTRUMENT_DAILY]),
-        asset_spec(DAILY_SUMMARY, [staging.INSTRUMENT_DAILY, raw.INSTRUMENTS]),
-    ],
-    description="Returns, technical indicators and volatility computed in SQL.",
+def load_returns(ctx: LoadContext) -> dict[str, dict[str, Any]]:
+    assert ctx.window is not None, "features_returns is a monthly asset"
+    params = {"start": ctx.window.start, "end": ctx.window.end, "margin": MARGIN}
+    count = ctx.conn.execute(RETURNS_SQL, params).rowcount
+    ctx.log.info(f"{RETURNS.qualified}: {count} rows upserted")
+    return {RETURNS.qualified: {"rows_upserted": count}}
+
+
+def load_derived(ctx: LoadContext) -> dict[str, dict[str, Any]]:
+    conn = ctx.conn
+    written: dict[str, int] = {}
+    written[FEATURE_SETS.qualified] = conn.execute(
+        FEATURE_SET_SQL,
+        (
+            FEATURE_SET_NAME,
+            FEATURE_SET_VERSION,
+            "Intraday momentum/mean-reversion features of 5-minute bars.",
+            list(FEATURE_NAMES),
+            Jsonb(FEATURE_DEFINITION, dumps=json.dumps),
+        ),
+    ).rowcount
+    written[TECHNICAL_INDICATORS.qualified] = conn.execute(INDICATORS_SQL).rowcount
+    written[ROLLING_VOLATILITY.qualified] = 0
+    for days in VOLATILITY_WINDOWS:
+        statement = sql.SQL(VOLATILITY_SQL).format(
+            preceding=sql.Literal(days - 1), days=sql.Literal(days)
+        )
+        written[ROLLING_VOLATILITY.qualified] += conn.execute(statement).rowcount
+    conn.execute(REFRESH_SUMMARY_SQL)
+    for table, count in written.items():
+        ctx.log.info(f"{table}: {count} rows upserted")
+    return {table: {"rows_upserted": count} for table, count in written.items()}
+
+
+def _same(source: str, columns: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {c: (f"{source}.{c}",) for c in columns}
+
+
+_BARS = staging.BARS.qualified
+_KEY = ("instrument_id", "bar_interval", "bar_time")
+_OHLC = tuple(f"{_BARS}.{c}" for c in ("close", "high", "low"))
+_DAILY = staging.INSTRUMENT_DAILY.qualified
+
+#: Output column -> the source columns it is computed from (what the SQL above reads).
+RETURNS_LINEAGE = {
+    **_same(_BARS, _KEY),
+    **dict.fromkeys(
+        ("simple_return", "log_return", "excess_return", "forward_return"), (f"{_BARS}.close",)
+    ),
+}
+INDICATORS_LINEAGE = {
+    **_same(_BARS, _KEY),
+    **dict.fromkeys(
+        (
+            "sma_20",
+            "sma_50",
+            "ema_12",
+            "ema_26",
+            "macd",
+            "macd_signal",
+            "rsi_14",
+            "bollinger_upper",
+            "bollinger_lower",
+        ),
+        (f"{_BARS}.close",),
+    ),  # fmt: skip
+    "atr_14": _OHLC,
+}
+VOLATILITY_LINEAGE = {
+    "instrument_id": (f"{_DAILY}.instrument_id",),
+    "as_of_date": (f"{_DAILY}.trade_date",),
+    **dict.fromkeys(
+        ("volatility", "annualized_volatility", "observation_count"),
+        (f"{_DAILY}.adjusted_close", f"{_DAILY}.high", f"{_DAILY}.low"),
+    ),
+}
+SUMMARY_LINEAGE = {
+    "trade_date": (f"{_DAILY}.trade_date",),
+    "exchange_id": (f"{raw.INSTRUMENTS.qualified}.exchange_id",),
+    "asset_class": (f"{raw.INSTRUMENTS.qualified}.asset_class",),
+    "instrument_count": (f"{_DAILY}.instrument_id",),
+    "total_volume": (f"{_DAILY}.volume",),
+    "total_dollar_volume": (f"{_DAILY}.dollar_volume",),
+    **dict.fromkeys(
+        ("avg_intraday_return", "advancers", "decliners"), (f"{_DAILY}.open", f"{_DAILY}.close")
+    ),
+}
+
+RETURNS_LOADER = Loader(
+    name="features_returns",
+    description="Simple, log, cross-sectional excess and forward returns per bar (SQL).",
+    writes=(RETURNS.qualified,),
+    reads={RETURNS.qualified: (_BARS,)},
+    load=load_returns,
+    monthly=True,
+    column_lineage={RETURNS.qualified: RETURNS_LINEAGE},
 )
-def features_layer(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    written: dict[WarehouseTable, int] = {}
-    with connect(warehouse.url()) as conn:
-        written[FEATURE_SETS] = conn.execute(
-            FEATURE_SET_SQL,
-            (
-                FEATURE_SET_NAME,
-                FEATURE_SET_VERSION,
-                "Intraday momentum/mean-reversion features of 5-minute bars.",
-                list(FEATURE_NAMES),
-                Jsonb(FEATURE_DEFINITION, dumps=json.dumps),
-            ),
-        ).rowcount
-        written[RETURNS] = conn.execute(RETURNS_SQL).rowcount
-        written[TECHNICAL_INDICATORS] = conn.execute(INDICATORS_SQL).rowcount
-        written[ROLLING_VOLATILITY] = 0
-        for days in VOLATILITY_WINDOWS:
-            statement = sql.SQL(VOLATILITY_SQL).format(
-                preceding=sql.Literal(days - 1), days=sql.Literal(days)
-            )
-            written[ROLLING_VOLATILITY] += conn.execute(statement).rowcount
-        conn.execute(REFRESH_SUMMARY_SQL)
-        conn.commit()
-        for table, count in written.items():
-            context.log.info(f"{table.qualified}: {count} rows upserted")
-        snapshot = take_snapshot(conn)
-        for table in TABLES:
-            extra = {"rows_upserted": written[table]} if table in written else {}
-            yield materialize_result(conn, snapshot, table, extra)
+
+DERIVED = Loader(
+    name="features_derived",
+    description="Feature sets, technical indicators, rolling volatility and the daily "
+    "market summary (SQL).",
+    writes=(
+        FEATURE_SETS.qualified,
+        TECHNICAL_INDICATORS.qualified,
+        ROLLING_VOLATILITY.qualified,
+        DAILY_SUMMARY.qualified,
+    ),  # fmt: skip
+    reads={
+        TECHNICAL_INDICATORS.qualified: (_BARS,),
+        ROLLING_VOLATILITY.qualified: (_DAILY,),
+        DAILY_SUMMARY.qualified: (_DAILY, raw.INSTRUMENTS.qualified),
+    },
+    load=load_derived,
+    column_lineage={
+        TECHNICAL_INDICATORS.qualified: INDICATORS_LINEAGE,
+        ROLLING_VOLATILITY.qualified: VOLATILITY_LINEAGE,
+        DAILY_SUMMARY.qualified: SUMMARY_LINEAGE,
+    },
+)
+
+LOADERS = (RETURNS_LOADER, DERIVED)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -96,13 +96,19 @@ def load_mapped(
     mapping: Mapping,
     records: list[AbcMapping[str, Any]],
     conflict: tuple[str, ...],
+    *,
+    where: Callable[[pd.DataFrame], pd.Series] | None = None,
 ) -> LoadStats:
     """Map records, resolve lookups against the live tables and upsert into the target.
 
     Records whose lookup value has no match (e.g. a ticker not in ref.instruments) are
-    dropped and reported, not loaded with a guessed key.
+    dropped and reported, not loaded with a guessed key. `where` selects mapped rows (e.g. a
+    month window); rows it leaves out are neither loaded nor counted.
     """
     frame = map_records(mapping, records)
+    if where is not None and len(frame):
+        frame = frame[where(frame)].reset_index(drop=True)
+    offered = len(frame)
     resolved: dict[str, dict[Any, int]] = {}
     unresolved: dict[str, list[str]] = {}
     keep = pd.Series(True, index=frame.index)
@@ -119,7 +125,7 @@ def load_mapped(
     frame = resolve_lookups(frame[keep].reset_index(drop=True), mapping, resolved)
     frame = frame.drop_duplicates(subset=list(conflict), keep="last")
     schema, table_name = mapping.target_key
-    target = WarehouseTable(schema, table_name, "")
+    target = WarehouseTable(schema, table_name)
     written = upsert_rows(conn, target, list(frame.columns), frame_rows(frame), conflict)
     dropped = int((~keep).sum())
-    return LoadStats(len(records), written, dropped, unresolved)
+    return LoadStats(offered, written, dropped, unresolved)

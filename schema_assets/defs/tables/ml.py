@@ -3,8 +3,11 @@
 The model predicts the next 5-minute bar's simple return from the `intraday_momentum`
 feature set. Data is split by time (train, then validation, then test: no look-ahead), the
 features are standardised on the training split only, and the closed-form ridge solution
-keeps the fit deterministic. One model version is owned by this asset: re-materializing
-replaces its run, examples and metrics and upserts its predictions, nothing else.
+keeps the fit deterministic. One model version is owned by these assets:
+
+- `ml_training` re-fits and replaces the model's run, examples and metrics;
+- `ml_predictions` (monthly) predicts the run's months with the latest fit, out of sample
+  only, replacing the model's predictions inside those months and nothing else.
 """
 
 import hashlib
@@ -13,29 +16,22 @@ import math
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import dagster as dg
 import numpy as np
 import psycopg
 from psycopg.types.json import Jsonb
 
-from schema_assets.catalog import take_snapshot
-from schema_assets.database import connect
-from schema_assets.defs.resources import WarehouseResource
-from schema_assets.defs.tables import features
-from schema_assets.defs.tables.common import (
-    WarehouseTable,
-    asset_spec,
-    materialize_result,
-    upsert_rows,
-)
+from schema_assets.defs.tables import features, staging
+from schema_assets.defs.tables.common import WarehouseTable, Window, upsert_rows
+from schema_assets.defs.tables.loader import LoadContext, Loader
 
-MODELS = WarehouseTable("ml", "models", "ml", "Model versions.")
-TRAINING_RUNS = WarehouseTable("ml", "training_runs", "ml", "Training runs with fitted params.")
-TRAINING_EXAMPLES = WarehouseTable("ml", "training_examples", "ml", "Feature vectors + labels.")
-PREDICTIONS = WarehouseTable("ml", "predictions", "ml", "Out-of-sample predictions.")
-MODEL_METRICS = WarehouseTable("ml", "model_metrics", "ml", "RMSE, MAE, hit rate per split.")
-TABLES = (MODELS, TRAINING_RUNS, TRAINING_EXAMPLES, PREDICTIONS, MODEL_METRICS)
+MODELS = WarehouseTable("ml", "models")
+TRAINING_RUNS = WarehouseTable("ml", "training_runs")
+TRAINING_EXAMPLES = WarehouseTable("ml", "training_examples")
+PREDICTIONS = WarehouseTable("ml", "predictions")
+MODEL_METRICS = WarehouseTable("ml", "model_metrics")
 
 MODEL_NAME = "ridge_forward_return"
 MODEL_VERSION = "1"
@@ -107,10 +103,10 @@ def _code_version() -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
-def _load_examples(conn: psycopg.Connection):
+def _load_examples(conn: psycopg.Connection, minimum: int = 50):
     rows = conn.execute(EXAMPLES_SQL, (BAR,)).fetchall()
     rows = [r for r in rows if r[3] is not None and all(v is not None for v in r[2])]
-    if len(rows) < 50:
+    if len(rows) < minimum:
         raise dg.Failure(f"only {len(rows)} complete training examples; need at least 50")
     ids = np.array([r[0] for r in rows])
     times = [r[1] for r in rows]
@@ -158,7 +154,7 @@ def _replace_run(conn: psycopg.Connection, model_id: int) -> None:
 
 
 def train(conn: psycopg.Connection) -> dict[str, object]:
-    """Fit, write run/examples/predictions/metrics; returns a summary for metadata."""
+    """Fit, write run/examples/metrics; returns a summary for metadata."""
     feature_set_id = conn.execute(
         "SELECT feature_set_id FROM features.feature_sets WHERE name = %s AND version = %s",
         (features.FEATURE_SET_NAME, features.FEATURE_SET_VERSION),
@@ -212,18 +208,7 @@ def train(conn: psycopg.Connection) -> dict[str, object]:
                  hi - lo),
             )  # fmt: skip
 
-    # Out-of-sample predictions (validation + test) with a normal-residual band.
-    band = 1.96 * fit.residual_std
-    rows = [
-        (model_id, int(ids[i]), times[i], times[i] + STEP, float(predicted[i]),
-         _prob_up(float(predicted[i]), fit.residual_std), float(predicted[i]) - band,
-         float(predicted[i]) + band)
-        for i in range(va0, len(y))
-    ]  # fmt: skip
-    columns = ["model_id", "instrument_id", "predicted_at", "target_time", "predicted_value",
-               "probability", "lower_bound", "upper_bound"]  # fmt: skip
-    upsert_rows(conn, PREDICTIONS, columns, rows, PREDICTION_KEY)
-    summary["predictions"] = len(rows)
+    summary["validation_start"] = times[va0].isoformat()
     return summary
 
 
@@ -233,27 +218,102 @@ def _prob_up(mean: float, std: float) -> float:
     return 0.5 * (1 + math.erf(mean / (std * math.sqrt(2))))
 
 
-@dg.multi_asset(
-    name="ml_layer",
-    specs=[
-        asset_spec(MODELS, [features.FEATURE_SETS]),
-        asset_spec(TRAINING_RUNS, [MODELS]),
-        asset_spec(
-            TRAINING_EXAMPLES, [TRAINING_RUNS, features.RETURNS, features.TECHNICAL_INDICATORS]
-        ),
-        asset_spec(PREDICTIONS, [MODELS, TRAINING_EXAMPLES]),
-        asset_spec(MODEL_METRICS, [TRAINING_RUNS, PREDICTIONS]),
-    ],
-    description="Fit a ridge regression on the features; write predictions and metrics.",
+def _latest_fit(conn: psycopg.Connection) -> tuple[int, Fit, object] | None:
+    """(model id, fitted model, first out-of-sample instant) of this model's training run."""
+    row = conn.execute(
+        "SELECT m.model_id, r.hyperparameters, r.validation_start FROM ml.models m "
+        "JOIN ml.training_runs r USING (model_id) WHERE m.name = %s AND m.version = %s "
+        "ORDER BY r.training_run_id DESC LIMIT 1",
+        (MODEL_NAME, MODEL_VERSION),
+    ).fetchone()
+    if row is None:
+        return None
+    model_id, p, validation_start = row
+    fit = Fit(
+        np.array(p["feature_mean"]), np.array(p["feature_scale"]),
+        np.array([p["coefficients"][n] for n in features.FEATURE_NAMES]),
+        float(p["intercept"]), float(p["residual_std"]),
+    )  # fmt: skip
+    return model_id, fit, validation_start
+
+
+def predict(conn: psycopg.Connection, window: Window) -> dict[str, object]:
+    """Out-of-sample predictions of the window's bars, with a normal-residual band.
+
+    Replaces this model's predictions inside the window only; bars before the training
+    run's validation start are in-sample and get none.
+    """
+    latest = _latest_fit(conn)
+    if latest is None:
+        raise dg.Failure(
+            f"no training run of {MODEL_NAME} v{MODEL_VERSION} yet: materialize ml/training_runs "
+            "(asset ml_training) before predicting"
+        )
+    model_id, fit, validation_start = latest
+    ids, times, x, _ = _load_examples(conn, minimum=0)
+    chosen = [i for i, t in enumerate(times) if window.contains(t) and t >= validation_start]
+    predicted = fit.predict(x[chosen]) if chosen else np.array([])
+    band = 1.96 * fit.residual_std
+    rows = [
+        (model_id, int(ids[i]), times[i], times[i] + STEP, float(v), _prob_up(float(v), fit.residual_std),
+         float(v) - band, float(v) + band)
+        for i, v in zip(chosen, predicted, strict=True)
+    ]  # fmt: skip
+    conn.execute(
+        "DELETE FROM ml.predictions WHERE model_id = %s AND predicted_at >= %s "
+        "AND predicted_at < %s",
+        (model_id, window.start, window.end),
+    )
+    columns = ["model_id", "instrument_id", "predicted_at", "target_time", "predicted_value",
+               "probability", "lower_bound", "upper_bound"]  # fmt: skip
+    upsert_rows(conn, PREDICTIONS, columns, rows, PREDICTION_KEY)
+    return {"predictions": len(rows)}
+
+
+def load_training(ctx: LoadContext) -> dict[str, dict[str, Any]]:
+    summary = train(ctx.conn)
+    ctx.log.info(f"model {MODEL_NAME} v{MODEL_VERSION}: {json.dumps(summary)}")
+    splits = {split: dg.MetadataValue.json(summary[split]) for split, _ in SPLITS}
+    return {
+        TRAINING_RUNS.qualified: {**splits, "examples": summary["examples"]},
+        MODEL_METRICS.qualified: splits,
+    }
+
+
+def load_predictions(ctx: LoadContext) -> dict[str, dict[str, Any]]:
+    assert ctx.window is not None, "ml_predictions is a monthly asset"
+    summary = predict(ctx.conn, ctx.window)
+    ctx.log.info(f"{PREDICTIONS.qualified}: {summary['predictions']} predictions")
+    return {PREDICTIONS.qualified: {"predictions_written": summary["predictions"]}}
+
+
+_INPUTS = (features.RETURNS.qualified, features.TECHNICAL_INDICATORS.qualified,
+           staging.BARS.qualified)  # fmt: skip
+
+TRAINING = Loader(
+    name="ml_training",
+    description="Fit a ridge regression on the feature set; write the run, examples, metrics.",
+    writes=(
+        MODELS.qualified,
+        TRAINING_RUNS.qualified,
+        TRAINING_EXAMPLES.qualified,
+        MODEL_METRICS.qualified,
+    ),  # fmt: skip
+    reads={
+        MODELS.qualified: (features.FEATURE_SETS.qualified,),
+        TRAINING_RUNS.qualified: _INPUTS,
+        TRAINING_EXAMPLES.qualified: _INPUTS,
+    },
+    load=load_training,
 )
-def ml_layer(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    with connect(warehouse.url()) as conn:
-        summary = train(conn)
-        conn.commit()
-        context.log.info(f"model {MODEL_NAME} v{MODEL_VERSION}: {json.dumps(summary)}")
-        snapshot = take_snapshot(conn)
-        for table in TABLES:
-            extra = {}
-            if table in (TRAINING_RUNS, MODEL_METRICS):
-                extra = {split: dg.MetadataValue.json(summary[split]) for split, _ in SPLITS}
-            yield materialize_result(conn, snapshot, table, extra)
+
+PREDICTIONS_LOADER = Loader(
+    name="ml_predictions",
+    description="Out-of-sample predictions of one or more months with the latest fitted model.",
+    writes=(PREDICTIONS.qualified,),
+    reads={PREDICTIONS.qualified: (TRAINING_RUNS.qualified, *_INPUTS)},
+    load=load_predictions,
+    monthly=True,
+)
+
+LOADERS = (TRAINING, PREDICTIONS_LOADER)

@@ -1,29 +1,26 @@
 """Staging layer: clean, de-duplicate and conform the raw market data, in SQL.
 
-- `staging.bars`: one bar per instrument, interval and time; the preferred source wins
-  (exchange feeds over vendors, then the lowest source id), rows failing OHLC sanity are
+- `staging.bars` (monthly): one bar per instrument, interval and time; the preferred source
+  wins (exchange feeds over vendors, then the lowest source id), rows failing OHLC sanity are
   left out, prices back-adjusted by `staging.adjustment_factors`.
-- `staging.trades`: one print per instrument, trade id and time; prints more than 5% away
-  from the instrument's median price of that day are flagged `is_outlier`.
+- `staging.trades` (monthly): one print per instrument, trade id and time; prints more than
+  5% away from the instrument's median price of that day are flagged `is_outlier`.
 - `staging.instrument_daily`: regular-session daily summary from the intraday bars, dated
   in the exchange's own time zone.
-All statements are upserts, so a re-run after a migration rewrites the same rows.
+All statements are upserts, so a re-run after a migration rewrites the same rows; the
+monthly ones only touch the run's months.
 """
 
-import dagster as dg
+from typing import Any
 
-from schema_assets.catalog import take_snapshot
-from schema_assets.database import connect
-from schema_assets.defs.resources import WarehouseResource
 from schema_assets.defs.tables import raw
-from schema_assets.defs.tables.common import WarehouseTable, asset_spec, materialize_result
+from schema_assets.defs.tables.common import WarehouseTable
+from schema_assets.defs.tables.loader import LoadContext, Loader
 
-BARS = WarehouseTable("staging", "bars", "staging", "De-duplicated, adjusted OHLCV bars.")
-TRADES = WarehouseTable("staging", "trades", "staging", "De-duplicated trades, outliers flagged.")
-INSTRUMENT_DAILY = WarehouseTable(
-    "staging", "instrument_daily", "staging", "Daily session summary per instrument."
-)
-TABLES = (BARS, TRADES, INSTRUMENT_DAILY)
+BARS = WarehouseTable("staging", "bars")
+TRADES = WarehouseTable("staging", "trades")
+INSTRUMENT_DAILY = WarehouseTable("staging", "instrument_daily")
+ADJUSTMENT_FACTORS = WarehouseTable("staging", "adjustment_factors")
 
 BARS_SQL = """
 INSERT INTO staging.bars AS s (instrument_id, bar_interval, bar_time, source_id, open, high, low,
@@ -41,7 +38,8 @@ SELECT DISTINCT ON (b.instrument_id, b.bar_interval, b.bar_time)
          WHERE a.instrument_id = b.instrument_id
            AND a.effective_date > b.bar_time::date
        ) f
- WHERE b.high >= b.low
+ WHERE b.bar_time >= %(start)s AND b.bar_time < %(end)s
+   AND b.high >= b.low
    AND b.high >= greatest(b.open, b.close)
    AND b.low <= least(b.open, b.close)
    AND (b.vwap IS NULL OR b.vwap BETWEEN b.low AND b.high)
@@ -60,6 +58,7 @@ WITH ranked AS (
            t.instrument_id, t.trade_id, t.traded_at, t.source_id, t.price, t.size, t.side
       FROM raw.trades t
       JOIN ref.data_sources ds ON ds.source_id = t.source_id
+     WHERE t.traded_at >= %(start)s AND t.traded_at < %(end)s
      ORDER BY t.instrument_id, t.trade_id, t.traded_at,
               (ds.source_type = 'exchange_feed') DESC, t.source_id
 ), medians AS (
@@ -112,26 +111,52 @@ ON CONFLICT (instrument_id, trade_date) DO UPDATE
 """
 
 
-@dg.multi_asset(
-    name="staging_layer",
-    specs=[
-        asset_spec(BARS, [raw.OHLCV_BARS, raw.DATA_SOURCES]),
-        asset_spec(TRADES, [raw.TRADES, raw.DATA_SOURCES]),
-        asset_spec(INSTRUMENT_DAILY, [BARS, raw.INSTRUMENTS, raw.EXCHANGES]),
-    ],
-    description="Clean, de-duplicate and conform raw market data (SQL).",
-)
-def staging_layer(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def load_market_data(ctx: LoadContext) -> dict[str, dict[str, Any]]:
+    assert ctx.window is not None, "staging_market_data is a monthly asset"
+    window = {"start": ctx.window.start, "end": ctx.window.end}
     written = {}
-    with connect(warehouse.url()) as conn:
-        for table, statement in (
-            (BARS, BARS_SQL),
-            (TRADES, TRADES_SQL),
-            (INSTRUMENT_DAILY, DAILY_SQL),
-        ):
-            written[table] = conn.execute(statement).rowcount
-            context.log.info(f"{table.qualified}: {written[table]} rows upserted")
-        conn.commit()
-        snapshot = take_snapshot(conn)
-        for table in TABLES:
-            yield materialize_result(conn, snapshot, table, {"rows_upserted": written[table]})
+    for table, statement in ((BARS, BARS_SQL), (TRADES, TRADES_SQL)):
+        written[table.qualified] = {"rows_upserted": ctx.conn.execute(statement, window).rowcount}
+        ctx.log.info(
+            f"{table.qualified}: {written[table.qualified]['rows_upserted']} rows upserted"
+        )
+    return written
+
+
+def load_daily(ctx: LoadContext) -> dict[str, dict[str, Any]]:
+    count = ctx.conn.execute(DAILY_SQL).rowcount
+    ctx.log.info(f"{INSTRUMENT_DAILY.qualified}: {count} rows upserted")
+    return {INSTRUMENT_DAILY.qualified: {"rows_upserted": count}}
+
+
+MARKET_DATA = Loader(
+    name="staging_market_data",
+    description="Clean, de-duplicate and back-adjust one or more months of bars and trades (SQL).",
+    writes=(BARS.qualified, TRADES.qualified),
+    reads={
+        BARS.qualified: (
+            raw.OHLCV_BARS.qualified,
+            raw.DATA_SOURCES.qualified,
+            ADJUSTMENT_FACTORS.qualified,
+        ),
+        TRADES.qualified: (raw.TRADES.qualified, raw.DATA_SOURCES.qualified),
+    },  # fmt: skip
+    load=load_market_data,
+    monthly=True,
+)
+
+DAILY = Loader(
+    name="staging_daily",
+    description="Daily session summaries per instrument from the staged bars (SQL).",
+    writes=(INSTRUMENT_DAILY.qualified,),
+    reads={
+        INSTRUMENT_DAILY.qualified: (
+            BARS.qualified,
+            raw.INSTRUMENTS.qualified,
+            raw.EXCHANGES.qualified,
+        ),
+    },  # fmt: skip
+    load=load_daily,
+)
+
+LOADERS = (MARKET_DATA, DAILY)

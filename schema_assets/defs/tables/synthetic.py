@@ -60,9 +60,11 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument("XOM", "XNYS", "Exxon Mobil Corp.", "USD", Decimal("0.01"), 118.0, 0.012, "US30231G1022"),
 )  # fmt: skip
 
-#: Ten trading days inside the November 2026 partition the shipped schema creates.
+#: The first trading days of each month are generated (a small, realistic-shaped sample).
+DAYS_PER_MONTH = 4
+#: Default sample: the first trading days of November 2026 (a month the shipped schema has).
 FIRST_DAY = date(2026, 11, 2)
-TRADING_DAYS = 10
+TRADING_DAYS = DAYS_PER_MONTH
 
 
 def trading_days(first: date = FIRST_DAY, count: int = TRADING_DAYS) -> list[date]:
@@ -73,6 +75,17 @@ def trading_days(first: date = FIRST_DAY, count: int = TRADING_DAYS) -> list[dat
             days.append(day)
         day += timedelta(days=1)
     return days
+
+
+def month_seed(month: date, seed: int = SEED) -> int:
+    """Each month has its own seed: loading one month never depends on another."""
+    return seed + month.year * 100 + month.month
+
+
+def generate_month(month: date, days: int = DAYS_PER_MONTH) -> MarketData:
+    """The synthetic market data of one month (its first `days` trading days)."""
+    first = month.replace(day=1)
+    return generate(seed=month_seed(first), days=trading_days(first, days))
 
 
 def _exchange(mic: str) -> Exchange:

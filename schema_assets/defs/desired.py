@@ -301,7 +301,7 @@ def describe(snapshot: Snapshot, content: str = "") -> DesiredState:
         refs = sorted(
             {
                 (d.ref_schema, d.ref_name)
-                for d in snapshot.dependencies
+                for d in snapshot.dependencies.values()
                 if (d.schema, d.name) == key and d.ref_kind == "relation"
             }
             - {key}

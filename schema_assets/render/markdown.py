@@ -36,3 +36,10 @@ def block(body: str, language: str = "") -> str:
     longest = max((len(m) for m in _BACKTICKS.findall(body)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{language}\n{body}\n{fence}"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A markdown table from cells already rendered with `cell`, `code` or `text`."""
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(out)

@@ -33,6 +33,7 @@ from schema_assets.defs.schema.planning import (
     plan_desired,
     target,
 )
+from schema_assets.defs.text import one_line
 from schema_assets.errors import PlanRefusedError, SchemaAssetsError
 from schema_assets.sqlfiles import read_sql_file, split_statements
 
@@ -160,10 +161,10 @@ def _proven_state(context: dg.AssetExecutionContext) -> str | None:
 def _apply(t: Target, allowed: bool):
     from schema_assets.apply.choose import migrate
 
-    # With a separate shadow server, the plan made there is what gets applied.
-    plan = plan_desired(t) if t.settings.shadow_url else None
+    # The applier plans its revision from history on Settings.shadow_server (the separate
+    # shadow server when SCHEMA_ASSETS_SHADOW_URL is set), as the CLI's `apply` does.
     try:
-        return migrate(t.url, t.settings, allow_destructive=allowed, plan=plan)
+        return migrate(t.url, t.settings, allow_destructive=allowed)
     except PlanRefusedError as exc:
         raise failure(
             exc,
@@ -202,6 +203,9 @@ def schema_revision(
     return dg.MaterializeResult(
         metadata={
             "revision": result.revision or "",
+            "applied_revisions": dg.MetadataValue.json(list(result.applied)),
+            # declarative mode writes the new revision into migrations/versions: commit it
+            "new_revision_file": one_line(result.revision_file or ""),
             "backend": result.backend,
             "backend_reason": result.reason,
             "skipped": result.skipped,

@@ -11,8 +11,7 @@ from collections.abc import Iterable, Sequence
 from schema_assets.defs.alerts.content import MAPPING_KINDS
 from schema_assets.defs.text import md_code, md_table, md_text, one_line
 from schema_assets.plan import Plan, Step
-
-FENCE = "````"  # longer than any backtick run a SQL comment is likely to hold
+from schema_assets.render import markdown
 
 
 def change_label(step: Step) -> str:
@@ -41,18 +40,19 @@ def plan_summary(plan: Plan) -> str:
 
 def _sql_block(title: str, statements: Iterable[str]) -> list[str]:
     body = "\n".join(s.rstrip().rstrip(";") + ";" for s in statements)
-    fence = FENCE if "```" not in body else FENCE + "`"
-    return [f"<details><summary>{title}</summary>", "", f"{fence}sql", body, fence, "</details>"]
+    return [f"<details><summary>{title}</summary>", "", markdown.block(body, "sql"), "</details>"]
 
 
 def _down_statements(plan: Plan) -> list[str]:
     out: list[str] = []
     for i, step in reversed(list(enumerate(plan.steps, 1))):
         if step.down is None:
-            out.append(f"-- step {i} ({change_label(step)} {one_line(object_label(step))}) is "
+            out.append(f"-- step {i} ({one_line(change_label(step))} {one_line(object_label(step))}) is "
                        f"irreversible: {one_line(step.irreversible_reason or 'no down SQL')}")  # fmt: skip
         else:
-            out.append(f"-- undo step {i}: {change_label(step)} {one_line(object_label(step))}")
+            out.append(
+                f"-- undo step {i}: {one_line(change_label(step))} {one_line(object_label(step))}"
+            )
             out.extend(step.down)
     return out
 
@@ -77,7 +77,7 @@ def plan_markdown(plan: Plan, limit: int = 200) -> str:
     if len(plan.steps) > limit:
         out.append(f"\n… and {len(plan.steps) - limit} more steps (see the SQL below).")
     out.append("")
-    up = [f"-- step {i}: {change_label(s)} {one_line(object_label(s))}\n" + "\n".join(s.up)
+    up = [f"-- step {i}: {one_line(change_label(s))} {one_line(object_label(s))}\n" + "\n".join(s.up)
           for i, s in enumerate(plan.steps, 1)]  # fmt: skip
     out += _sql_block("Up SQL (applied in this order)", up)
     out.append("")

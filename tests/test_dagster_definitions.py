@@ -7,10 +7,9 @@ database, a throw-away DAGSTER_HOME), so that every test file stays readable.
 
 from __future__ import annotations
 
-import re
-
 import contextlib
 import dataclasses
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import date

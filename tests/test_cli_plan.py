@@ -93,7 +93,11 @@ def test_malformed_rename_option_is_exit_2(env, files) -> None:
 
 def test_json_and_markdown_formats(env, files) -> None:
     as_json = run_cli("diff", "--from", files["a"], "--to", files["c"], "--format", "json", env=env)
-    assert json.loads(as_json.stdout)["steps"][0]["kind"] == "column"
+    data = json.loads(as_json.stdout)
+    assert data["steps"][0]["kind"] == "column"
+    # The JSON form is the one that carries fingerprints (the SQL form is not slowed by them).
+    assert len(data["source_fingerprint"]) == len(data["target_fingerprint"]) == 64
+    assert data["source_fingerprint"] != data["target_fingerprint"]
     as_md = run_cli("diff", "--from", files["a"], "--to", files["c"], "--format", "md", env=env)
     assert "| # | action | object |" in as_md.stdout
 

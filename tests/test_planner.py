@@ -25,9 +25,11 @@ def settings() -> Settings:
 def test_trading_schema_planned_against_itself_is_empty(
     warehouse_db: str, settings: Settings
 ) -> None:
-    plan = plan_database(warehouse_db, settings=settings)
+    plan = plan_database(warehouse_db, settings=settings, fingerprints=True)
     assert plan.is_empty, plan.to_sql()
     assert plan.source_fingerprint == plan.target_fingerprint
+    unstored = plan_database(warehouse_db, settings=settings)  # printing needs no fingerprint
+    assert unstored.is_empty and unstored.source_fingerprint == unstored.target_fingerprint == ""
 
 
 def test_trading_schema_against_an_empty_database_creates_it_fully(

@@ -122,8 +122,9 @@ def diff(
     settings = Settings.from_env()
     expressions = {**settings.using, **parse_using(using)}
     plan = plan_between(
-        list(from_), list(to), renames=hints, using=expressions, server_url=settings.shadow_url
-    )
+        list(from_), list(to), renames=hints, using=expressions, server_url=settings.shadow_url,
+        fingerprints=fmt == "json",  # only the JSON form prints them
+    )  # fmt: skip
     emit(plan, fmt, allow_destructive)
 
 
@@ -151,8 +152,9 @@ def plan(
     hints = {**settings.renames, **parse_renames(renames)}
     expressions = {**settings.using, **parse_using(using)}
     result = plan_database(
-        server_url(settings), settings=settings, renames=hints, using=expressions
-    )
+        server_url(settings), settings=settings, renames=hints, using=expressions,
+        fingerprints=fmt == "json",
+    )  # fmt: skip
     emit(result, fmt, allow_destructive)
 
 

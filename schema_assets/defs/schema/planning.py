@@ -65,6 +65,7 @@ def plan_desired(t: Target) -> Plan:
         server_url=s.shadow_url,
         renames=s.renames,
         managed_partition_pattern=s.managed_partition_pattern,
+        using=s.using,
     )
 
 

@@ -48,8 +48,8 @@ def load_source(spec: str | Sequence[str], server_url: str | None) -> tuple[Snap
 
 
 # Fingerprints cost about a tenth of a second per 1,000 tables: they are computed only for a
-# caller that keeps the plan (`fingerprints=True`: JSON output, the Dagster plan asset),
-# never to print a diff. Shadow snapshots are memoised per process; so are their fingerprints.
+# caller that prints them (`fingerprints=True`: the JSON form), never to print a diff.
+# Shadow snapshots are memoised per process; so are their fingerprints.
 _FINGERPRINTS: dict[int, tuple[Snapshot, str]] = {}
 
 

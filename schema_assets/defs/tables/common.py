@@ -75,15 +75,17 @@ def table_schema(snapshot: Snapshot, table: WarehouseTable) -> dg.TableSchema:
         snapshot.relation_columns((table.schema, table.name)), key=lambda c: c.position
     )
     return dg.TableSchema(
-        columns=[
-            dg.TableColumn(
-                name=c.name,
-                type=c.type,
-                description=one_line(c.comment) if c.comment else None,
-                constraints=dg.TableColumnConstraints(nullable=not c.not_null),
-            )
-            for c in columns
-        ]
+        columns=[table_column(c.name, c.type, c.comment, nullable=not c.not_null) for c in columns]
+    )
+
+
+def table_column(name: str, type_: str, comment: str | None, *, nullable: bool) -> dg.TableColumn:
+    """One column of a Dagster table schema; the comment through the one-line renderer."""
+    return dg.TableColumn(
+        name=name,
+        type=type_,
+        description=one_line(comment) if comment else None,
+        constraints=dg.TableColumnConstraints(nullable=nullable),
     )
 
 

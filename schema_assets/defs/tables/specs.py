@@ -14,7 +14,8 @@ import dagster as dg
 
 from schema_assets.defs.desired import DesiredState, DesiredTable
 from schema_assets.defs.project import DagsterConfig
-from schema_assets.defs.text import md_text, one_line
+from schema_assets.defs.tables.common import table_column
+from schema_assets.defs.text import md_text
 
 #: The asset every table asset depends on: nothing is written before the schema is proven.
 VALIDATED_SCHEMA = dg.AssetKey("validated_schema")
@@ -37,13 +38,7 @@ def monthly_partitions(desired: DesiredState) -> dg.MonthlyPartitionsDefinition 
 def _column_schema(table: DesiredTable) -> dg.TableSchema:
     return dg.TableSchema(
         columns=[
-            dg.TableColumn(
-                name=c.name,
-                type=c.type,
-                description=one_line(c.comment) if c.comment else None,
-                constraints=dg.TableColumnConstraints(nullable=c.nullable),
-            )
-            for c in table.columns
+            table_column(c.name, c.type, c.comment, nullable=c.nullable) for c in table.columns
         ]
     )
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
-from helpers import execute, scalar
+from helpers import scalar
 from test_dagster_definitions import MONTH, copy_schema_files, defs_of, desired_of, resources_for
 
 from schema_assets.defs.project import DagsterConfig
@@ -260,15 +260,17 @@ def test_the_ui_shows_checks_precise_staleness_and_runs_a_destructive_change_by_
         names = {f["name"] for f in fields["topLevelResourceDetailsOrError"]["configFields"]}
         assert "allow_destructive" in names
         # ... and a run launched with the tag applies a destructive step and records why.
-        execute(warehouse_db, "ALTER TABLE ref.exchanges ADD COLUMN legacy_code text")
+        # (The schema file drops the column again; a column added by hand would be drift,
+        # which a migration refuses whatever the tag says.)
+        files[-1].write_text(text)
+        column = ("SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+                  "'staging' AND table_name = 'instrument_daily' AND column_name = 'session_note'")  # fmt: skip
         refused = launch(base, "migrate_schema")
         assert wait_for_run(base, refused) == "FAILURE"
-        assert scalar(warehouse_db, "SELECT count(*) FROM information_schema.columns "
-                                    "WHERE table_schema = 'ref' AND column_name = 'legacy_code'") == 1  # fmt: skip
+        assert scalar(warehouse_db, column) == 1
         allowed = launch(base, "migrate_schema", {"schema_assets/allow_destructive": "true"})
         assert wait_for_run(base, allowed) == "SUCCESS"
-        assert scalar(warehouse_db, "SELECT count(*) FROM information_schema.columns "
-                                    "WHERE table_schema = 'ref' AND column_name = 'legacy_code'") == 0  # fmt: skip
+        assert scalar(warehouse_db, column) == 0
         meta = graphql(
             base,
             '{ assetOrError(assetKey: {path: ["schema_revision"]}) { ... on Asset { '

@@ -93,3 +93,30 @@ def test_timestamptz_partition_bounds_round_trip(pg_server: str) -> None:
     parent = "CREATE TABLE e (at timestamptz NOT NULL) PARTITION BY RANGE (at);"
     part = "CREATE TABLE e_p202601 PARTITION OF e FOR VALUES FROM ('2026-01-01 00:00+00') TO ('2026-02-01 00:00+00');"
     assert_roundtrip(pg_server, parent, parent + part)
+
+
+KEYED = (
+    "CREATE TABLE k (id bigint NOT NULL, d date NOT NULL, sym text, PRIMARY KEY (id, d), "
+    "UNIQUE (sym, d)) PARTITION BY RANGE (d); CREATE INDEX ON k (sym) INCLUDE (id);"
+    "CREATE INDEX k_lower_idx ON k (lower(sym));"
+)
+K_JAN = "CREATE TABLE k_p202601 PARTITION OF k FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');"
+
+
+def test_a_new_partition_needs_no_rename_where_postgresql_picks_the_target_names(
+    pg_server: str,
+) -> None:
+    plan = assert_roundtrip(pg_server, KEYED, KEYED + K_JAN)
+    # Only the expression index's name is not predictable (PostgreSQL names it after the
+    # function): one guarded rename; the pkey, unique and plain index names are its own.
+    renamed = [s.object for s in plan.steps if s.kind == "index"]
+    assert renamed == ["public.k_p202601_lower_idx"], plan.to_sql()
+
+
+def test_a_name_already_taken_keeps_the_guarded_rename(pg_server: str) -> None:
+    taken = "CREATE TABLE k_p202601_pkey (x int);"
+    plan = assert_roundtrip(pg_server, KEYED + taken, KEYED + taken + K_JAN)
+    # PostgreSQL numbered the name (k_p202601_pkey1) in the target as it will in the
+    # database: not the predicted name, so the guarded rename stays (a no-op when it runs).
+    renamed = {s.object for s in plan.steps if s.kind == "index"}
+    assert renamed == {"public.k_p202601_pkey1", "public.k_p202601_lower_idx"}, plan.to_sql()

@@ -11,6 +11,8 @@ SQL is rendered from the index's name, table and body, never by editing its defi
 
 from __future__ import annotations
 
+import re
+
 from schema_assets import plan as hz
 from schema_assets.catalog.model import Index, Name
 from schema_assets.diff import phases
@@ -286,7 +288,7 @@ def _partition_index_names(ctx: Context) -> list[Change]:
                       down=f"ALTER INDEX {qualified(*key)} RENAME TO {ident(old.name)}",
                       phase=phases.NAME_PARTITION_INDEX, notes=("partition index name",))
             )  # fmt: skip
-        else:
+        elif not _auto_named(ctx, i):
             out.append(
                 alter("index", display(*key),
                       up=rename_attached_sql(i.parent_index, part, i.name), down=(),
@@ -294,6 +296,38 @@ def _partition_index_names(ctx: Context) -> list[Change]:
                       notes=("names the index PostgreSQL created for the partition",))
             )  # fmt: skip
     return out
+
+
+_PLAIN_COLUMN = re.compile(r"[a-z_][a-z0-9_$]*")
+NAMEDATALEN = 64
+
+
+def auto_index_name(i: Index) -> str | None:
+    """The name PostgreSQL gives the index it creates for partition `i.table` (indexcmds.c
+    ChooseIndexName: `<table>_pkey`, or `<table>_<columns>_key|excl|idx`), when that is
+    certain: plain distinct column names, no truncation to NAMEDATALEN. Else None."""
+    if i.is_primary:
+        name = f"{i.table}_pkey"
+    else:
+        columns = (*i.key_columns, *i.include_columns)
+        if not all(_PLAIN_COLUMN.fullmatch(c) for c in columns) or len(set(columns)) < len(columns):
+            return None  # expressions and repeated columns are named by other rules
+        suffix = "idx" if not i.constraint_name else "key" if i.is_unique else "excl"
+        name = "_".join((i.table, *columns, suffix))
+    return name if len(name.encode()) < NAMEDATALEN else None
+
+
+def _auto_named(ctx: Context, i: Index) -> bool:
+    """True when PostgreSQL will itself choose the target's name: it is the predicted name
+    and no relation of the source holds it (a collision makes PostgreSQL add a number)."""
+    if auto_index_name(i) != i.name:
+        return False
+    taken = ctx._cache.get("source_relation_names")
+    if taken is None:
+        src = ctx.source
+        taken = {*src.tables, *src.indexes, *src.sequences, *src.views}
+        ctx._cache["source_relation_names"] = taken
+    return (i.schema, i.name) not in taken
 
 
 def _made_with_parent(ctx: Context, i: Index) -> bool:

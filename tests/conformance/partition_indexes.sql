@@ -261,3 +261,22 @@ CREATE TABLE s.orders (id bigint NOT NULL, venue text NOT NULL) PARTITION BY LIS
 CREATE TABLE s.orders_us PARTITION OF s.orders FOR VALUES IN ('XNAS', 'XNYS');
 CREATE TABLE s.orders_rest PARTITION OF s.orders DEFAULT;
 CREATE INDEX orders_id_idx ON s.orders (id);
+
+-- case: a new partition's cloned indexes: auto names, a collision, an expression, a unique constraint
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.q (id bigint NOT NULL, t date NOT NULL, sym text, PRIMARY KEY (id, t), CONSTRAINT q_sym_t_key UNIQUE (sym, t)) PARTITION BY RANGE (t);
+CREATE INDEX q_lower_idx ON s.q (lower(sym));
+CREATE INDEX q_sym_idx ON s.q (sym) INCLUDE (id);
+CREATE TABLE s.q_2024 PARTITION OF s.q FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE s.q_2025_pkey (x int);
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.q (id bigint NOT NULL, t date NOT NULL, sym text, PRIMARY KEY (id, t), CONSTRAINT q_sym_t_key UNIQUE (sym, t)) PARTITION BY RANGE (t);
+CREATE INDEX q_lower_idx ON s.q (lower(sym));
+CREATE INDEX q_sym_idx ON s.q (sym) INCLUDE (id);
+CREATE TABLE s.q_2024 PARTITION OF s.q FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE s.q_2025_pkey (x int);
+CREATE TABLE s.q_2025 PARTITION OF s.q FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE s.q_2026 PARTITION OF s.q FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+ALTER INDEX s.q_2026_sym_id_idx RENAME TO q_2026_by_symbol;

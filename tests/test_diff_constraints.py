@@ -78,3 +78,53 @@ def test_deferrable_and_exclusion_constraints_round_trip(pg_server: str) -> None
         "CREATE TABLE t (id int CONSTRAINT t_id_key UNIQUE DEFERRABLE INITIALLY DEFERRED, "
         "r int4range, CONSTRAINT t_r_excl EXCLUDE USING gist (r WITH &&))",
     )
+
+
+def test_new_primary_key_on_existing_table_is_built_concurrently_then_attached(
+    pg_server: str,
+) -> None:
+    plan = assert_roundtrip(
+        pg_server,
+        "CREATE TABLE t (id int, note text)",
+        "CREATE TABLE t (id int CONSTRAINT t_pkey PRIMARY KEY, note text)",
+        data_sql="INSERT INTO t SELECT i, 'n' FROM generate_series(1, 100) i",
+    )
+    sql = [(s.transactional, stmt) for s in plan.steps for stmt in s.up]
+    assert sql[0] == (False, "CREATE UNIQUE INDEX CONCURRENTLY t_pkey ON public.t USING btree (id)")
+    assert sql[-1] == (
+        True,
+        "ALTER TABLE public.t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_pkey",
+    )
+    not_null = [i for i, (_, stmt) in enumerate(sql) if "SET NOT NULL" in stmt]
+    assert not_null and not_null[0] < len(sql) - 1  # NOT NULL (via a validated check) first
+    assert not any("PRIMARY KEY (" in stmt for _, stmt in sql)  # no build under the lock
+
+
+def test_new_unique_on_existing_table_is_built_concurrently_then_attached(pg_server: str) -> None:
+    plan = assert_roundtrip(
+        pg_server,
+        "CREATE TABLE t (id int, code text)",
+        "CREATE TABLE t (id int, code text CONSTRAINT t_code_key UNIQUE NULLS NOT DISTINCT)",
+    )
+    build, attach = plan.steps
+    assert build.up == (
+        "CREATE UNIQUE INDEX CONCURRENTLY t_code_key ON public.t USING btree (code) "
+        "NULLS NOT DISTINCT",
+    )
+    assert not build.transactional and build.lock == "SHARE UPDATE EXCLUSIVE"
+    assert attach.up == (
+        "ALTER TABLE public.t ADD CONSTRAINT t_code_key UNIQUE USING INDEX t_code_key",
+    )
+
+
+def test_key_on_new_table_or_unadoptable_index_keeps_the_plain_form(pg_server: str) -> None:
+    plan = assert_roundtrip(pg_server, "", "CREATE TABLE t (id int PRIMARY KEY)")
+    assert not any("CONCURRENTLY" in stmt for s in plan.steps for stmt in s.up)
+    plan = assert_roundtrip(  # USING INDEX takes no INCLUDE columns: built under the lock
+        pg_server,
+        "CREATE TABLE t (id int, k int)",
+        "CREATE TABLE t (id int, k int, CONSTRAINT t_id_key UNIQUE (id) INCLUDE (k))",
+    )
+    assert [s.up for s in plan.steps] == [
+        ("ALTER TABLE public.t ADD CONSTRAINT t_id_key UNIQUE (id) INCLUDE (k)",)
+    ]

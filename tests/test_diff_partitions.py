@@ -50,10 +50,35 @@ def test_existing_table_is_attached_to_a_parent(pg_server: str) -> None:
     attach = (
         "ALTER TABLE m ATTACH PARTITION m_old FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
     )
-    (step,) = assert_roundtrip(pg_server, PARENT + table, PARENT + table + attach).steps
+    plan = assert_roundtrip(
+        pg_server,
+        PARENT + table,
+        PARENT + table + attach,
+        data_sql="INSERT INTO m_old SELECT date '2025-01-01' + g, g FROM generate_series(0, 300) g",
+    )
+    prepare, validate, step = plan.steps
+    check = "CHECK (d IS NOT NULL AND d >= '2025-01-01' AND d < '2026-01-01') NOT VALID"
+    assert prepare.up[0].startswith("ALTER TABLE public.m_old ADD CONSTRAINT sa_bound_")
+    assert prepare.up[0].endswith(check)
+    assert not validate.transactional and "VALIDATE CONSTRAINT sa_bound_" in validate.up[0]
     assert step.action == "attach" and step.up[0].startswith(
         "ALTER TABLE public.m ATTACH PARTITION"
     )
+    assert step.up[1].startswith("ALTER TABLE public.m_old DROP CONSTRAINT IF EXISTS sa_bound_")
+
+
+def test_bound_check_covers_plain_range_and_list_bounds_only() -> None:
+    from schema_assets.diff.bounds import bound_check
+
+    rng = "FOR VALUES FROM (MINVALUE) TO ('2026-01-01')"
+    assert bound_check("RANGE (d)", rng) == "CHECK (d IS NOT NULL AND d < '2026-01-01')"
+    assert bound_check("LIST (c)", "FOR VALUES IN ('a', 'b')") == (
+        "CHECK (c IS NOT NULL AND c = ANY (ARRAY['a', 'b']))"
+    )
+    assert bound_check("LIST (c)", "FOR VALUES IN (NULL, 'a')") is None
+    assert bound_check("RANGE (a, b)", "FOR VALUES FROM (1, 2) TO (3, 4)") is None
+    assert bound_check("RANGE (d)", "DEFAULT") is None
+    assert bound_check("HASH (d)", "FOR VALUES WITH (modulus 2, remainder 0)") is None
 
 
 def test_partition_is_detached_when_it_stands_alone_in_the_target(pg_server: str) -> None:
@@ -73,7 +98,12 @@ def test_changed_bounds_detach_and_attach_again(pg_server: str) -> None:
         PARENT + table + attach.format("2025-01-01"),
         PARENT + table + attach.format("2024-01-01"),
     )
-    assert [s.action for s in plan.steps] == ["detach", "attach"]
+    assert [s.action for s in plan.steps] == [
+        "detach",
+        "prepare attach",
+        "validate bound",
+        "attach",
+    ]
 
 
 def test_list_and_hash_partitions_round_trip(pg_server: str) -> None:

@@ -1,8 +1,8 @@
 """The direct backend: runs revisions (read from their files, never imported) itself.
 
-Consecutive transactional steps share a transaction; a non-transactional step
+Each transactional step commits in a transaction of its own; a non-transactional step
 (`CREATE INDEX CONCURRENTLY`, `VALIDATE CONSTRAINT`, `ALTER TYPE ... ADD VALUE`) runs alone
-in autocommit. Every step goes through the shared step runner (`apply.steps`) and is recorded
+in autocommit. History is written after the last step, never under a step's table lock. Every step goes through the shared step runner (`apply.steps`) and is recorded
 in `schema_version_steps`: a killed run resumes after the last finished step, a failed one is
 undone. The result is recorded in `schema_version`, and Alembic's version table is kept
 pointing at the same revision, so either backend can carry on after the other.
@@ -35,53 +35,39 @@ def run_steps(
     *,
     compensate: bool = True,
 ) -> list[StepResult]:
-    """Run steps: consecutive transactional ones share one transaction, others run alone.
+    """Run steps, each committed on its own: a transactional step in a transaction of its own
+    (with its progress row), a non-transactional one in autocommit.
 
-    `finish(results)` runs in the same transaction as the last step when that step is
-    transactional (so the history row commits with the DDL), else in its own transaction.
-    Progress is recorded under `key`; steps already recorded there are skipped (resume).
-    When a step fails, the transaction it was in is rolled back and the rest of the migration
-    is compensated (`steps.undo_failed`; not for rollbacks: `compensate=False`); the
-    ApplyError raised says what that did.
+    One step per transaction is lock hygiene: a table lock is held for that step's statements
+    only, never across the next step's lock wait, a catalog read or a history write. After
+    the last step, `finish(results)` runs with no transaction open and writes history in one of its
+    own (the step records make a run killed in between resume straight to it). Progress is recorded under `key`; steps
+    already recorded there are skipped (resume). When a step fails, its transaction is rolled
+    back and the rest of the migration is compensated (`steps.undo_failed`; not for
+    rollbacks: `compensate=False`); the ApplyError raised says what that did.
     """
     done = history.finished_steps(conn, key)
     if done:
         log.info("resuming %s after %d finished steps", key, len(done))
     results: list[StepResult] = []
     position = 1
-    finished = False
     try:
-        while position <= len(steps):
-            step = steps[position - 1]
+        for position, step in enumerate(steps, 1):
             if position in done:
                 results.append(
                     StepResult(position, step.object, step.action, done[position], resumed=True)
                 )
-                position += 1
-                continue
-            if not step.transactional:
-                results.append(run_step(conn, step, position, key=key))
-                position += 1
-                continue
-            with conn.transaction():
-                while position <= len(steps):
-                    step = steps[position - 1]
-                    if not step.transactional or position in done:
-                        break
+            elif step.transactional:
+                with conn.transaction():
                     results.append(run_step(conn, step, position, key=key))
-                    position += 1
-                if position > len(steps):
-                    finish(results)
-                    finished = True
+            else:
+                results.append(run_step(conn, step, position, key=key))
     except ApplyError as exc:
         if not compensate:
             raise
-        failed = min(position, len(steps))
-        undo = undo_failed(conn, steps, key, failed)
+        undo = undo_failed(conn, steps, key, min(position, len(steps)))
         raise ApplyError(f"{exc}\n{undo.describe()}") from exc
-    if not finished:
-        with conn.transaction():
-            finish(results)
+    finish(results)
     return results
 
 
@@ -119,15 +105,18 @@ def apply_migration(
     record = {"kind": kind, "target_fingerprint": target_fingerprint}
 
     def finish(results: list[StepResult]) -> None:
-        _record(
-            conn, migration, started, success=True, steps=[r.to_dict() for r in results],
-            snapshot=take_snapshot(conn).to_dict() if snapshot else None, **record,
-        )  # fmt: skip
-        history.clear_steps(conn, migration.revision)
-        if keep_alembic:
-            from schema_assets.apply.alembic import set_current
+        # The catalog read first, in a read-only transaction of its own; then the writes.
+        after = take_snapshot(conn).to_dict() if snapshot else None
+        with conn.transaction():
+            _record(
+                conn, migration, started, success=True, steps=[r.to_dict() for r in results],
+                snapshot=after, **record,
+            )  # fmt: skip
+            history.clear_steps(conn, migration.revision)
+            if keep_alembic:
+                from schema_assets.apply.alembic import set_current
 
-            set_current(conn, migration.revision)
+                set_current(conn, migration.revision)
 
     try:
         return run_steps(conn, migration.revision, migration.up, finish)
@@ -182,9 +171,10 @@ def rollback_migration(conn: psycopg.Connection, row: history.HistoryRow) -> lis
         )
 
     def finish(results: list[StepResult]) -> None:
-        history.mark_rolled_back(conn, row.version)
-        history.clear_steps(conn, f"{row.version}:down")
-        move_alembic_version(conn)
+        with conn.transaction():
+            history.mark_rolled_back(conn, row.version)
+            history.clear_steps(conn, f"{row.version}:down")
+            move_alembic_version(conn)
 
     return run_steps(conn, f"{row.version}:down", migration.down, finish, compensate=False)
 

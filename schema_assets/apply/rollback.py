@@ -75,10 +75,11 @@ def revert_to_snapshot(
     log.warning("reverting %s to the %s: %s", ", ".join(targets), label, plan.summary())
 
     def finish(results: list[direct.StepResult]) -> None:
-        for version in targets:
-            history.mark_rolled_back(conn, version)
-        history.clear_steps(conn, migration.revision)
-        direct.move_alembic_version(conn)
+        with conn.transaction():
+            for version in targets:
+                history.mark_rolled_back(conn, version)
+            history.clear_steps(conn, migration.revision)
+            direct.move_alembic_version(conn)
 
     direct.run_steps(conn, migration.revision, migration.up, finish)
 

@@ -3,7 +3,7 @@
 On a table that already exists, a new FOREIGN KEY or CHECK is added NOT VALID (brief lock,
 no scan) and validated in a separate step under SHARE UPDATE EXCLUSIVE; a PRIMARY KEY or
 UNIQUE that an existing unique index already enforces adopts it (USING INDEX, NOT NULLs
-set first). Constraints cloned onto partitions or inherited from a parent are the parent's
+set first), and a new one gets its index built CONCURRENTLY first, then adopted the same way. Constraints cloned onto partitions or inherited from a parent are the parent's
 business, except their names: on a new partitioned table they are created first under the
 target's names and the parent's constraint attaches them.
 """
@@ -197,6 +197,9 @@ def _add(ctx: Context, c: Constraint) -> list[Change]:
         )
         return [create("constraint", name, up=up, down=_drop_sql(c), phase=phase, creates=names)]
     partitioned = ctx.is_partitioned(ctx.target, rel)
+    concurrent = _key_built_concurrently(ctx, c) if not partitioned else None
+    if concurrent is not None:
+        return concurrent
     online = c.type in "fc" and c.validated and (not partitioned or ctx.server_version >= 180000)
     if not online:
         if c.type in "pux":  # builds an index while holding ACCESS EXCLUSIVE
@@ -219,3 +222,51 @@ def _add(ctx: Context, c: Constraint) -> list[Change]:
                hazards=(hz.VALIDATES_CONSTRAINT,),
                transactional=False),  # own transaction: the ADD's lock is released first
     ]  # fmt: skip
+
+
+def _key_built_concurrently(ctx: Context, c: Constraint) -> list[Change] | None:
+    """A new PRIMARY KEY or UNIQUE on an existing table: its unique index is built
+    CONCURRENTLY (writes go on), then adopted with USING INDEX (a brief ACCESS EXCLUSIVE, no
+    build). A PK's NOT NULLs are set first through validated checks (columns.py, same phase).
+    None when USING INDEX cannot take the index (deferrable, partial, expressions, INCLUDE)."""
+    index = ctx.target.indexes.get((c.schema, c.index_name or c.name))
+    if c.type not in "pu" or c.deferrable or index is None or index.name != c.name:
+        return None
+    if index.predicate or index.include_columns or index.method != "btree":
+        return None
+    ordering = (" DESC", " NULLS FIRST", " NULLS LAST", " COLLATE ")
+    if index.body.count("(") != 1 or any(w in index.body for w in ordering):
+        return None  # expressions or non-default ordering: USING INDEX refuses them
+    if c.type == "p" and _referenced_by_new_foreign_key(ctx, c):
+        return None  # the FK (earlier phase) would hang on the index the PK's undo drops
+    name = display(c.schema, c.table, c.name)
+    iq = qualified(c.schema, index.name)
+    # A PK's NOT NULLs come first (columns.py, SET_NOT_NULL); a UNIQUE is attached right
+    # away, before any FK that references it.
+    phase, rank = (phases.SET_NOT_NULL, 5) if c.type == "p" else (phases.CREATE_CONSTRAINT, 1)
+    kind = "PRIMARY KEY" if c.type == "p" else "UNIQUE"
+    return [
+        create("constraint", name, up=index_sql(index, concurrently=True),
+               down=f"DROP INDEX CONCURRENTLY IF EXISTS {iq}", phase=phases.CREATE_CONSTRAINT,
+               transactional=False, lock=SHARE_UPDATE_EXCLUSIVE, hazards=(hz.INDEX_BUILD,),
+               creates=_index_names(c),
+               notes=("unique index built CONCURRENTLY; the next step makes it the constraint",
+                      "a failed concurrent build leaves an INVALID index: drop it and retry")),
+        change("constraint", "attach index", name,
+               up=f"ALTER TABLE {qualified(c.schema, c.table)} ADD CONSTRAINT {ident(c.name)} "
+               f"{kind} USING INDEX {ident(index.name)}",
+               down=_drop_sql(c), phase=phase, rank=rank, lock=ACCESS_EXCLUSIVE_LOCK,
+               notes=("adopts the index built by the previous step: no build under the lock",)),
+    ]  # fmt: skip
+
+
+def _referenced_by_new_foreign_key(ctx: Context, c: Constraint) -> bool:
+    """An FK the plan (re)creates points at the table: it would come before the PK."""
+    rel = (c.schema, c.table)
+    recreated = recreated_constraints(ctx)
+    return any(
+        f.type == "f"
+        and f.ref_table == rel
+        and (key not in ctx.source.constraints or key in recreated)
+        for key, f in ctx.target.constraints.items()
+    )

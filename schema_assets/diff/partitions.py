@@ -2,13 +2,18 @@
 
 ATTACH creates on the partition whatever key or index of the parent it lacks (under names
 PostgreSQL chooses; indexes.py renames them) and DETACH leaves them behind, so the way
-back drops what the attach added.
+back drops what the attach added. An existing table is attached after a validated CHECK
+matching its bound (bounds.py): no scan under ACCESS EXCLUSIVE.
 """
 
 from __future__ import annotations
 
+import hashlib
+
+from schema_assets import plan as hz
 from schema_assets.catalog.model import Name, Table
 from schema_assets.diff import phases
+from schema_assets.diff.bounds import bound_check
 from schema_assets.diff.change import SHARE_UPDATE_EXCLUSIVE, Change, change, display
 from schema_assets.diff.context import Context
 from schema_assets.diff.sqltext import ident, qualified
@@ -124,12 +129,37 @@ def compare_partitions(ctx: Context) -> list[Change]:
                        notes=(f"detached from {display(*a.parent)}",))
             )  # fmt: skip
         if b.parent:
-            out.append(
-                change("partition", "attach", display(*key), up=_attach(b),
-                       down=[_detach(b), *_cloned_by_attach(ctx, b)],
-                       phase=phases.ATTACH_PARTITION, lock=SHARE_UPDATE_EXCLUSIVE,
-                       notes=(f"attached to {display(*b.parent)}; the partition itself is "
-                              "locked ACCESS EXCLUSIVE and scanned unless a matching CHECK "
-                              "proves the bound",))
-            )  # fmt: skip
+            out.extend(_attach_steps(ctx, b))
     return out
+
+
+def _attach_steps(ctx: Context, t: Table) -> list[Change]:
+    """ATTACH; a table that may hold rows gets a CHECK matching its bound first, added NOT
+    VALID and validated under SHARE UPDATE EXCLUSIVE, so that the ATTACH does not scan it
+    under ACCESS EXCLUSIVE (the CHECK is dropped right after)."""
+    name, q = display(t.schema, t.name), qualified(t.schema, t.name)
+    down = [_detach(t), *_cloned_by_attach(ctx, t)]
+    check = bound_check(ctx.target.tables[t.parent].partition_key, t.partition_bound)
+    if check is None:
+        return [
+            change("partition", "attach", name, up=_attach(t), down=down,
+                   phase=phases.ATTACH_PARTITION, lock=SHARE_UPDATE_EXCLUSIVE,
+                   notes=(f"attached to {display(*t.parent)}; the partition itself is "
+                          "locked ACCESS EXCLUSIVE and scanned (no CHECK can prove this bound)",))
+        ]  # fmt: skip
+    digest = hashlib.sha256(f"{t.schema}.{t.name}{t.partition_bound}".encode()).hexdigest()[:8]
+    con = ident(f"sa_bound_{digest}")
+    drop_check = f"ALTER TABLE {q} DROP CONSTRAINT IF EXISTS {con}"
+    return [
+        change("partition", "prepare attach", name,
+               up=f"ALTER TABLE {q} ADD CONSTRAINT {con} {check} NOT VALID", down=drop_check,
+               phase=phases.ATTACH_PARTITION, rank=0,
+               notes=("a CHECK matching the bound, so that the ATTACH need not scan",)),
+        change("partition", "validate bound", name, up=f"ALTER TABLE {q} VALIDATE CONSTRAINT {con}",
+               down=(), phase=phases.ATTACH_PARTITION, rank=1, lock=SHARE_UPDATE_EXCLUSIVE,
+               hazards=(hz.VALIDATES_CONSTRAINT,), transactional=False),
+        change("partition", "attach", name, up=[_attach(t), drop_check], down=down,
+               phase=phases.ATTACH_PARTITION, rank=2, lock=SHARE_UPDATE_EXCLUSIVE,
+               notes=(f"attached to {display(*t.parent)}; the validated CHECK proves the "
+                      "bound: no scan",)),
+    ]  # fmt: skip

@@ -8,6 +8,28 @@ CREATE TABLE s.t (id bigint NOT NULL, note text);
 CREATE SCHEMA s;
 CREATE TABLE s.t (id bigint NOT NULL, note text, CONSTRAINT t_pkey PRIMARY KEY (id));
 
+-- case: add primary key on a nullable column of a table with rows
+-- data:
+INSERT INTO s.t SELECT g, 'n' || g FROM generate_series(1, 2000) g;
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint, note text);
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.t (id bigint CONSTRAINT t_pkey PRIMARY KEY, note text);
+
+-- case: add unique constraint referenced by a new foreign key
+-- data:
+INSERT INTO s.p SELECT 'c' || g FROM generate_series(1, 2000) g;
+-- before:
+CREATE SCHEMA s;
+CREATE TABLE s.p (code text);
+CREATE TABLE s.c (code text);
+-- after:
+CREATE SCHEMA s;
+CREATE TABLE s.p (code text CONSTRAINT p_code_key UNIQUE);
+CREATE TABLE s.c (code text CONSTRAINT c_code_fk REFERENCES s.p (code));
+
 -- case: drop primary key
 -- before:
 CREATE SCHEMA s;

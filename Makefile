@@ -22,9 +22,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/schema-assets run
 
-## Install everything and run lint + the whole test suite against real PostgreSQL.
+## Install everything and run lint, type checks + the whole test suite against real PostgreSQL.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## Open the Dagster UI (webserver + daemon: sensors, automation, run queue) on the project.
@@ -44,6 +45,7 @@ lock: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .schema_assets

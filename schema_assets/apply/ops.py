@@ -21,6 +21,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any, cast
 
 import psycopg
@@ -60,7 +61,7 @@ _CURRENT: list[Run] = []
 
 def current() -> Run | None:
     """The revision whose upgrade()/downgrade() is on the call stack (None: none is)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         name = frame.f_code.co_name
         revision = frame.f_globals.get("revision")
@@ -70,7 +71,7 @@ def current() -> Run | None:
             if not _CURRENT or _CURRENT[0].key != key:
                 _CURRENT[:] = [Run(Path(path), revision, key)]
             return _CURRENT[0]
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return None
 
 

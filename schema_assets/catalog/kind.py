@@ -79,7 +79,7 @@ def row_builder(
             # Every field is in the row: fill the instance directly. Frozen dataclasses set
             # each field through object.__setattr__, which makes __init__ the largest cost
             # of a 2,000-table snapshot; the result is the same object.
-            obj = new(model)
+            obj: object = new(model)
             obj.__dict__.update(row)
             return obj
         return model(**row)

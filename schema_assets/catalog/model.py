@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
@@ -332,18 +332,21 @@ class Snapshot:
     dependencies: dict[tuple[str, ...], Dependency]
     server_version: int
 
-    def __init__(self, server_version: int = 0, **objects: dict[Hashable, Any]) -> None:
+    # `objects` are one dict per kind; the key type differs by kind, hence Any for the key.
+    def __init__(self, server_version: int = 0, **objects: Mapping[Any, object]) -> None:
         for kind in _kinds():
-            setattr(self, kind.name, dict(objects.pop(kind.name, None) or {}))
+            given = objects.pop(kind.name, None)
+            setattr(self, kind.name, dict(given or {}))
         if objects:
             raise TypeError(f"unknown object kinds: {', '.join(sorted(objects))}")
         self.server_version = server_version
 
-    def objects(self, kind: str) -> dict[Hashable, Any]:
-        """The objects of one kind by name (new kinds need no typed attribute above)."""
+    def objects(self, kind: str) -> dict[Any, Any]:
+        """The objects of one kind by name (new kinds need no typed attribute above); the
+        caller knows the kind's key and object types, e.g. `dict[str, Publication]`."""
         return getattr(self, kind)
 
-    def replace(self, **objects: dict[Hashable, Any]) -> Snapshot:
+    def replace(self, **objects: Mapping[Any, object]) -> Snapshot:
         """A copy with some kinds replaced (the others shared, not copied)."""
         current = {k.name: getattr(self, k.name) for k in _kinds()}
         return Snapshot(self.server_version, **{**current, **objects})

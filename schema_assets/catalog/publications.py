@@ -142,8 +142,8 @@ def compare_publications(ctx: Context) -> list[Change]:
                   phase=CREATE_PUBLICATION, lock=SHARE_UPDATE_EXCLUSIVE)
         ]  # fmt: skip
 
-    source = ctx.source.objects("publications")
-    target = ctx.target.objects("publications")
+    source: dict[str, Publication] = ctx.source.objects("publications")
+    target: dict[str, Publication] = ctx.target.objects("publications")
     out = compare_objects(source, target, create=created, drop=dropped, alter=altered)
     for name in sorted(recreated_members & source.keys() & target.keys()):
         if source[name] == target[name]:  # unchanged, but a member table is created again

@@ -91,7 +91,7 @@ def take_snapshot(
 
 
 def _run_queries(
-    cur: psycopg.Cursor, kinds: tuple[str, ...], params: dict[str, Any]
+    cur: psycopg.Cursor[dict[str, Any]], kinds: tuple[str, ...], params: dict[str, Any]
 ) -> dict[str, list[dict[str, Any]]]:
     # Deparsed defaults and partition bounds depend on these: pin them (transaction-local).
     cur.execute(_PIN_SETTINGS)
@@ -119,7 +119,9 @@ def _fetch_on(
     return rows, conn.info.server_version
 
 
-def _fetch_imported(url: str, token: str, kinds: tuple[str, ...], params: dict[str, Any]):
+def _fetch_imported(
+    url: str, token: str, kinds: tuple[str, ...], params: dict[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
     from schema_assets.database import connect
 
     with connect(url) as conn, conn.cursor(row_factory=dict_row) as cur:
@@ -138,7 +140,9 @@ def _fetch_parallel(
     with connect(url) as conn, conn.cursor(row_factory=dict_row) as cur:
         cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cur.execute("SELECT pg_export_snapshot() AS token")
-        token = cur.fetchone()["token"]
+        exported = cur.fetchone()
+        assert exported is not None  # a SELECT without FROM returns one row
+        token = exported["token"]
         with ThreadPoolExecutor(max_workers=1) as pool:
             first, second = _queries()
             other = pool.submit(_fetch_imported, url, token, second, params)

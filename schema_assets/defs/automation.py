@@ -27,7 +27,7 @@ def table_condition() -> dg.AutomationCondition:
             dg.AutomationCondition.missing()
             & dg.AutomationCondition.any_deps_updated().allow(schema)
         )
-    ).since_last_handled()
+    ).since_last_handled()  # type: ignore[misc]  # dagster's self type: AssetKey | AssetCheckKey
     return (
         dg.AutomationCondition.in_latest_time_window()
         & triggered

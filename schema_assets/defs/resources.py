@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TypedDict
 
 import dagster as dg
 from pydantic import Field
@@ -19,6 +20,18 @@ from schema_assets.errors import BadInputError
 
 #: Run tag that allows the destructive steps of that one run (set it in the launchpad).
 ALLOW_DESTRUCTIVE_TAG = "schema_assets/allow_destructive"
+
+
+class _SettingsChanges(TypedDict, total=False):
+    """The `Settings` fields a resource overrides (`dataclasses.replace` keywords)."""
+
+    database_url: str
+    schema_files: tuple[Path, ...]
+    project_root: Path
+    shadow_url: str
+    backend: str
+    allow_destructive: bool
+    disable_alembic: bool
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -37,7 +50,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def base_settings(self) -> Settings:
         settings = Settings.from_env()
-        changes: dict[str, object] = {}
+        changes: _SettingsChanges = {}
         if self.database_url:
             changes["database_url"] = self.database_url
         if self.schema_files:
@@ -76,7 +89,7 @@ class MigrationResource(dg.ConfigurableResource):
     disable_alembic: bool | None = None
 
     def apply_to(self, settings: Settings) -> Settings:
-        changes: dict[str, object] = {}
+        changes: _SettingsChanges = {}
         if self.backend is not None:
             backend = self.backend.strip().lower()
             if backend not in BACKENDS:

@@ -83,12 +83,13 @@ def _error_message(event: dg.DagsterEvent) -> str:
 def summarize(
     result: dg.ExecuteInProcessResult, asset_keys: list[dg.AssetKey], seconds: float
 ) -> RunSummary:
-    materialized = {}
+    materialized: dict[dg.AssetKey, int | None] = {}
     for event in result.get_asset_materialization_events():
         m = event.materialization
         # Partitioned assets of a multi-month run report the rows of the run's window.
         rows = m.metadata.get("dagster/row_count") or m.metadata.get("rows_in_window")
-        materialized[m.asset_key] = rows.value if rows is not None else None
+        value = rows.value if rows is not None else None
+        materialized[m.asset_key] = value if isinstance(value, int) else None  # always int
     assets = tuple(
         AssetLine(k.to_user_string(), k in materialized, materialized.get(k)) for k in asset_keys
     )

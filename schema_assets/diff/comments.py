@@ -51,9 +51,9 @@ def compare_comments(ctx: Context) -> list[Change]:
     for key, d in sorted(dst.domains.items()):
         old = src.domains[key].comment if key in src.domains else None
         out += _comment("domain", display(*key), f"DOMAIN {qualified(*key)}", old, d.comment)
-    for key, s in sorted(dst.sequences.items()):
+    for key, seq in sorted(dst.sequences.items()):
         old = src.sequences[key].comment if key in src.sequences else None
-        out += _comment("sequence", display(*key), f"SEQUENCE {qualified(*key)}", old, s.comment)
+        out += _comment("sequence", display(*key), f"SEQUENCE {qualified(*key)}", old, seq.comment)
     for key, t in sorted(dst.tables.items()):
         if ctx.unchanged_table(key) and not ctx.fresh(key):
             continue  # unchanged table: no comment to compare (the common case, kept cheap)
@@ -86,18 +86,18 @@ def compare_comments(ctx: Context) -> list[Change]:
                 oc.comment if oc else None, c.comment,
             )  # fmt: skip
     recreated_con = recreated_constraints(ctx)
-    for key, c in sorted(dst.constraints.items()):
-        if not own_constraint(c):
+    for con_key, con in sorted(dst.constraints.items()):
+        if not own_constraint(con):
             continue
         old = (
-            src.constraints[key].comment
-            if key in src.constraints and key not in recreated_con
+            src.constraints[con_key].comment
+            if con_key in src.constraints and con_key not in recreated_con
             else None
         )
-        if old == c.comment:
+        if old == con.comment:
             continue
-        target = f"CONSTRAINT {ident(c.name)} ON {qualified(c.schema, c.table)}"
-        out += _comment("constraint", display(*key), target, old, c.comment)
+        target = f"CONSTRAINT {ident(con.name)} ON {qualified(con.schema, con.table)}"
+        out += _comment("constraint", display(*con_key), target, old, con.comment)
     recreated_idx = recreated_indexes(ctx)
     for key, i in sorted(dst.indexes.items()):
         rel = (i.schema, i.table)
@@ -108,17 +108,18 @@ def compare_comments(ctx: Context) -> list[Change]:
             continue
         out += _comment("index", display(*key), f"INDEX {qualified(*key)}", old, i.comment)
     recreated_trg = recreated_triggers(ctx)
-    for key, t in sorted(dst.triggers.items()):
-        if key in src.triggers and key not in recreated_trg:
-            target = f"TRIGGER {ident(t.name)} ON {qualified(t.schema, t.table)}"
-            out += _comment("trigger", display(*key), target, src.triggers[key].comment, t.comment)
+    for trg_key, trg in sorted(dst.triggers.items()):
+        if trg_key in src.triggers and trg_key not in recreated_trg:
+            target = f"TRIGGER {ident(trg.name)} ON {qualified(trg.schema, trg.table)}"
+            old = src.triggers[trg_key].comment
+            out += _comment("trigger", display(*trg_key), target, old, trg.comment)
     fresh = fresh_functions(ctx)
-    for key, f in sorted(dst.functions.items()):
-        if key in fresh:
+    for fn_key, f in sorted(dst.functions.items()):
+        if fn_key in fresh:
             continue
         kw = "PROCEDURE" if f.kind == "p" else "FUNCTION"
         out += _comment(
             kw.lower(), display(f.schema, f.name), f"{kw} {function_ref(f)}",
-            src.functions[key].comment, f.comment,
+            src.functions[fn_key].comment, f.comment,
         )  # fmt: skip
     return out

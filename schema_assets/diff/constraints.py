@@ -23,7 +23,7 @@ from schema_assets.diff.change import (
     display,
     drop,
 )
-from schema_assets.diff.context import Context
+from schema_assets.diff.context import Context, per_diff
 from schema_assets.diff.indexes import children_of, index_sql, recreated_indexes
 from schema_assets.diff.partitions import kept_by_membership
 from schema_assets.diff.promote import promoted_indexes
@@ -66,10 +66,9 @@ def _same(a: Constraint, b: Constraint) -> bool:
     ) and (a.validated or not b.validated)
 
 
+@per_diff
 def recreated_constraints(ctx: Context) -> set[Key]:
     """Constraints present on both sides that are dropped and added again."""
-    if "recreated_constraints" in ctx._cache:
-        return ctx._cache["recreated_constraints"]
     src, dst = ctx.source.constraints, ctx.target.constraints
     kept = kept_by_membership(ctx)[0]
     unstable = ctx.new_relations | ctx.dropped_relations | ctx.recreated_views  # fresh or gone
@@ -99,7 +98,6 @@ def recreated_constraints(ctx: Context) -> set[Key]:
         c = src[key]
         if c.type == "f" and own(c) and (c.ref_table in changed_keys or c.ref_table in ctx.rebuilt):
             out.add(key)
-    ctx._cache["recreated_constraints"] = out
     return out
 
 
@@ -169,7 +167,7 @@ def _children_first(ctx: Context, c: Constraint) -> list[str]:
         for k in ctx.target.constraints.values()
         if k.index_name and k.has_parent
     }
-    explicit = ctx._cache.setdefault("explicit_parents", set())
+    explicit = ctx.explicit_parents
     explicit.add((c.schema, c.index_name))
 
     def walk(index: tuple[str, str]) -> None:

@@ -8,8 +8,11 @@ against nothing (plain CREATE); dependents of one that is dropped need no DROP o
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from schema_assets.catalog.model import (
     Constraint,
@@ -53,7 +56,20 @@ class Context:
     # USING expressions for type changes, by (schema, table, column).
     using: dict[tuple[str, str, str], str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    _cache: dict[str, dict] = field(default_factory=dict, repr=False)
+    # Partition indexes (indexes.py) and partitions' constraint indexes (constraints.py)
+    # created explicitly under their target names, by (schema, index name): not renamed.
+    explicit_partition_indexes: set[Name] = field(default_factory=set)
+    explicit_parents: set[Name] = field(default_factory=set)
+    # Values computed once per diff: by @per_diff function, and by side (True = source).
+    _memo: dict[Callable[[Context], object], object] = field(default_factory=dict, repr=False)
+    _unchanged_tables: set[Name] | None = field(default=None, repr=False)
+    _constraints_by_table: dict[bool, dict[Name, list[Constraint]]] = field(
+        default_factory=dict, repr=False
+    )
+    _identity_sequences: dict[bool, dict[tuple[str, str, str], Sequence]] = field(
+        default_factory=dict, repr=False
+    )
+    _children: dict[bool, dict[Name, list[Name]]] = field(default_factory=dict, repr=False)
 
     @property
     def server_version(self) -> int:
@@ -68,18 +84,19 @@ class Context:
         return rel in self.dropped_relations or rel in self.recreated_views
 
     def source_constraints_of(self, rel: Name) -> list[Constraint]:
-        return self._by_table("src_con", self.source.constraints.values()).get(rel, [])
+        return self._by_table(self.source).get(rel, [])
 
     def target_constraints_of(self, rel: Name) -> list[Constraint]:
-        return self._by_table("dst_con", self.target.constraints.values()).get(rel, [])
+        return self._by_table(self.target).get(rel, [])
 
-    def _by_table(self, name: str, objects) -> dict[Name, list]:
-        if name not in self._cache:
-            index: dict[Name, list] = {}
-            for o in objects:
+    def _by_table(self, snap: Snapshot) -> dict[Name, list[Constraint]]:
+        side = snap is self.source
+        if side not in self._constraints_by_table:
+            index: dict[Name, list[Constraint]] = {}
+            for o in snap.constraints.values():
                 index.setdefault((o.schema, o.table), []).append(o)
-            self._cache[name] = index
-        return self._cache[name]
+            self._constraints_by_table[side] = index
+        return self._constraints_by_table[side]
 
     def is_partitioned(self, snap: Snapshot, rel: Name) -> bool:
         t = snap.tables.get(rel)
@@ -87,34 +104,32 @@ class Context:
 
     def unchanged_table(self, key: Name) -> bool:
         """On both sides and equal (compared once per diff: tables are the costly compare)."""
-        if "unchanged_tables" not in self._cache:
+        if self._unchanged_tables is None:
             src, dst = self.source.tables, self.target.tables
-            self._cache["unchanged_tables"] = {
-                k for k in src.keys() & dst.keys() if src[k] == dst[k]
-            }
-        return key in self._cache["unchanged_tables"]
+            self._unchanged_tables = {k for k in src.keys() & dst.keys() if src[k] == dst[k]}
+        return key in self._unchanged_tables
 
     def identity_sequences(self, snap: Snapshot) -> dict[tuple[str, str, str], Sequence]:
         """Identity sequences of `snap` by owning column (built once per side)."""
-        name = "idseq_src" if snap is self.source else "idseq_dst"
-        if name not in self._cache:
-            self._cache[name] = {
+        side = snap is self.source
+        if side not in self._identity_sequences:
+            self._identity_sequences[side] = {
                 s.owned_by: s for s in snap.sequences.values() if s.identity and s.owned_by
             }
-        return self._cache[name]
+        return self._identity_sequences[side]
 
     def children(self, snap: Snapshot, rel: Name) -> list[Name]:
         """Direct partitions of `rel` in `snap` (sorted), from an index built once."""
-        name = "children_src" if snap is self.source else "children_dst"
-        if name not in self._cache:
+        side = snap is self.source
+        if side not in self._children:
             index: dict[Name, list[Name]] = {}
             for key, t in snap.tables.items():
                 if t.parent:
                     index.setdefault(t.parent, []).append(key)
             for keys in index.values():
                 keys.sort()
-            self._cache[name] = index
-        return self._cache[name].get(rel, [])
+            self._children[side] = index
+        return self._children[side].get(rel, [])
 
     def descendants(self, snap: Snapshot, rel: Name) -> list[Name]:
         """All partitions below `rel`, parents before their own partitions."""
@@ -127,6 +142,21 @@ class Context:
         return out
 
 
+T = TypeVar("T")
+
+
+def per_diff(build: Callable[[Context], T]) -> Callable[[Context], T]:
+    """`build(ctx)` computed once per diff: later calls return the value kept on `ctx`."""
+
+    @functools.wraps(build)
+    def cached(ctx: Context) -> T:
+        if build not in ctx._memo:
+            ctx._memo[build] = build(ctx)
+        return cast(T, ctx._memo[build])
+
+    return cached
+
+
 def function_signature(f: Function) -> tuple[str, str, str]:
     """(schema, name, argument types): what PostgreSQL identifies a function by."""
     return (f.schema, f.name, _arg_types(f.identity_args))
@@ -136,7 +166,9 @@ _MODES = ("in ", "out ", "inout ", "variadic ")
 
 
 def _split_args(args: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in args:
         if ch in "([":
             depth += 1
@@ -280,17 +312,19 @@ def build_context(
         ):
             ctx.recreated_views.add(key)
     readers: dict[tuple, set[Name]] = {}
-    for d in source.dependencies.values():
-        view = (d.schema, d.name)
-        if d.ref_kind == "function":
-            readers.setdefault(("f", d.ref_schema, d.ref_name), set()).add(view)
+    for dep in source.dependencies.values():
+        view = (dep.schema, dep.name)
+        if dep.ref_kind == "function":
+            readers.setdefault(("f", dep.ref_schema, dep.ref_name), set()).add(view)
         else:
-            readers.setdefault(("r", d.ref_schema, d.ref_name), set()).add(view)
-            if d.ref_column:
-                readers.setdefault(("c", d.ref_schema, d.ref_name, d.ref_column), set()).add(view)
+            readers.setdefault(("r", dep.ref_schema, dep.ref_name), set()).add(view)
+            if dep.ref_column:
+                readers.setdefault(("c", dep.ref_schema, dep.ref_name, dep.ref_column), set()).add(
+                    view
+                )
     todo: list[Name] = list(ctx.recreated_views)
-    for col in ctx.retyped_columns:
-        todo.extend(readers.get(("c", *col), ()))
+    for retyped in ctx.retyped_columns:
+        todo.extend(readers.get(("c", *retyped), ()))
     for fn in gone_functions:
         todo.extend(readers.get(("f", *fn), ()))
     for rel in ctx.dropped_relations:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from schema_assets.catalog.model import Function
 from schema_assets.diff import phases
 from schema_assets.diff.change import NO_LOCK, Change, change, create, display, drop
-from schema_assets.diff.context import Context, function_signature
+from schema_assets.diff.context import Context, function_signature, per_diff
 from schema_assets.diff.privileges import grant_statements
 from schema_assets.diff.sqltext import literal, qualified
 
@@ -53,18 +53,15 @@ def drop_function_sql(f: Function) -> str:
     return f"DROP {_keyword(f)} {function_ref(f)}"
 
 
+@per_diff
 def fresh_functions(ctx: Context) -> set[tuple[str, str, str]]:
     """Target functions created by this plan (new or recreated): comments/grants included."""
-    if "fresh_functions" not in ctx._cache:
-        recreated_sigs = {
-            function_signature(ctx.source.functions[k]) for k in ctx.recreated_functions
-        }
-        ctx._cache["fresh_functions"] = {
-            k
-            for k, f in ctx.target.functions.items()
-            if k not in ctx.source.functions or function_signature(f) in recreated_sigs
-        }
-    return ctx._cache["fresh_functions"]
+    recreated_sigs = {function_signature(ctx.source.functions[k]) for k in ctx.recreated_functions}
+    return {
+        k
+        for k, f in ctx.target.functions.items()
+        if k not in ctx.source.functions or function_signature(f) in recreated_sigs
+    }
 
 
 def _create_phase(f: Function) -> int:
@@ -82,7 +79,9 @@ def compare_functions(ctx: Context) -> list[Change]:
             continue
         early = recreated or key in ctx.early_dropped_functions
         if key in ctx.rebound_functions:
-            note = ("calls a function that is dropped: dropped first, created again after",)
+            note: tuple[str, ...] = (
+                "calls a function that is dropped: dropped first, created again after",
+            )
         elif recreated:
             note = ("result type or argument names change: dropped and created again",)
         else:

@@ -27,7 +27,7 @@ from schema_assets.diff.change import (
     display,
     drop,
 )
-from schema_assets.diff.context import Context
+from schema_assets.diff.context import Context, per_diff
 from schema_assets.diff.partitions import adopted_indexes, kept_by_membership
 from schema_assets.diff.promote import promoted_indexes
 from schema_assets.diff.sqltext import ident, literal, qualified
@@ -45,17 +45,16 @@ def index_sql(i: Index, *, concurrently: bool = False, only: bool = False) -> st
     )
 
 
+@per_diff
 def children_of(ctx: Context) -> dict[Name, list[Index]]:
     """Target indexes by the partitioned index they are attached to (sorted by name)."""
-    if "index_children" not in ctx._cache:
-        out: dict[Name, list[Index]] = {}
-        for i in ctx.target.indexes.values():
-            if i.parent_index:
-                out.setdefault(i.parent_index, []).append(i)
-        for items in out.values():
-            items.sort(key=lambda i: i.name)
-        ctx._cache["index_children"] = out
-    return ctx._cache["index_children"]
+    out: dict[Name, list[Index]] = {}
+    for i in ctx.target.indexes.values():
+        if i.parent_index:
+            out.setdefault(i.parent_index, []).append(i)
+    for items in out.values():
+        items.sort(key=lambda i: i.name)
+    return out
 
 
 def with_children_sql(ctx: Context, i: Index) -> list[str]:
@@ -68,14 +67,13 @@ def with_children_sql(ctx: Context, i: Index) -> list[str]:
     return out
 
 
+@per_diff
 def recreated_indexes(ctx: Context) -> set[Name]:
-    if "recreated_indexes" in ctx._cache:
-        return ctx._cache["recreated_indexes"]
     src, dst = ctx.source.indexes, ctx.target.indexes
     kept = kept_by_membership(ctx)[1]
     unstable = ctx.new_relations | ctx.dropped_relations | ctx.recreated_views  # fresh or gone
     rebound = ctx.rebound_indexes
-    out = set()
+    out: set[Name] = set()
     for key in src.keys() & dst.keys():
         a, b = src[key], dst[key]
         if a.definition == b.definition and a.is_valid and (a.schema, a.table) not in unstable:
@@ -85,7 +83,6 @@ def recreated_indexes(ctx: Context) -> set[Name]:
             if (same_role or key in kept) and key not in rebound:
                 continue  # the common case, checked first: unchanged
         out.add(key)
-    ctx._cache["recreated_indexes"] = out
     return out
 
 
@@ -141,18 +138,18 @@ def with_children_sql_src(ctx: Context, i: Index) -> list[str]:
     return out
 
 
+@per_diff
 def _partitions(ctx: Context) -> dict[Name, set[Name]]:
     """Partitions per parent once the plan ran: the target's plus the kept managed ones."""
-    if "partitions" not in ctx._cache:
-        out: dict[Name, set[Name]] = {}
-        for t in ctx.target.tables.values():
-            if t.parent:
-                out.setdefault(t.parent, set()).add(t.key)
-        for key in ctx.kept_partitions:
-            parent = ctx.source.tables[key].parent
+    out: dict[Name, set[Name]] = {}
+    for t in ctx.target.tables.values():
+        if t.parent:
+            out.setdefault(t.parent, set()).add(t.key)
+    for key in ctx.kept_partitions:
+        parent = ctx.source.tables[key].parent
+        if parent is not None:  # kept partitions are partitions: always set
             out.setdefault(parent, set()).add(key)
-        ctx._cache["partitions"] = out
-    return ctx._cache["partitions"]
+    return out
 
 
 def _online_partitioned(ctx: Context, i: Index) -> list[Change] | None:
@@ -171,7 +168,7 @@ def _online_partitioned(ctx: Context, i: Index) -> list[Change] | None:
         return None
     q = qualified(i.schema, i.name)
     name = display(i.schema, i.name)
-    explicit = ctx._cache.setdefault("explicit_partition_indexes", set())
+    explicit = ctx.explicit_partition_indexes
     out = [
         create("index", name, up=index_sql(i, only=True), down=f"DROP INDEX {q}",
                phase=phases.CREATE_INDEX, rank=0, lock=SHARE, creates=((i.schema, i.name),),
@@ -203,8 +200,7 @@ def _create(ctx: Context, i: Index) -> Change:
     q = qualified(*key)
     phase = phases.CREATE_VIEW_INDEX if _is_view(ctx, rel) else phases.CREATE_INDEX
     if ctx.is_partitioned(ctx.target, rel):
-        explicit = ctx._cache.setdefault("explicit_partition_indexes", set())
-        explicit.update(_descendant_keys(ctx, i))
+        ctx.explicit_partition_indexes.update(_descendant_keys(ctx, i))
         fresh = ctx.fresh(rel)
         return create(
             "index", name, up=with_children_sql(ctx, i), down=f"DROP INDEX {q}", phase=phase,
@@ -262,7 +258,7 @@ def _partition_index_names(ctx: Context) -> list[Change]:
     existed before, through the catalog when the plan let PostgreSQL choose the name
     (a new partition cloning its parent's indexes, a table attached as a partition)."""
     out: list[Change] = []
-    explicit = ctx._cache.get("explicit_partition_indexes", set())
+    explicit = ctx.explicit_partition_indexes
     adopted = adopted_indexes(ctx)
     src_by_link = {
         (i.parent_index, (i.schema, i.table)): i
@@ -274,7 +270,7 @@ def _partition_index_names(ctx: Context) -> list[Change]:
             continue
         part = (i.schema, i.table)
         parent_rel = ctx.target.indexes.get(i.parent_index)
-        if parent_rel is None or _made_with_parent(ctx, i):
+        if parent_rel is None or _made_with_parent(ctx, parent_rel):
             continue
         old = src_by_link.get((i.parent_index, part))
         if key in adopted:
@@ -322,20 +318,21 @@ def _auto_named(ctx: Context, i: Index) -> bool:
     and no relation of the source holds it (a collision makes PostgreSQL add a number)."""
     if auto_index_name(i) != i.name:
         return False
-    taken = ctx._cache.get("source_relation_names")
-    if taken is None:
-        src = ctx.source
-        taken = {*src.tables, *src.indexes, *src.sequences, *src.views}
-        ctx._cache["source_relation_names"] = taken
-    return (i.schema, i.name) not in taken
+    return (i.schema, i.name) not in _source_relation_names(ctx)
 
 
-def _made_with_parent(ctx: Context, i: Index) -> bool:
-    """Created explicitly under its name with its parent index or constraint (fresh tables)."""
-    parent = ctx.target.indexes[i.parent_index]
+@per_diff
+def _source_relation_names(ctx: Context) -> set[Name]:
+    src = ctx.source
+    return {*src.tables, *src.indexes, *src.sequences, *src.views}
+
+
+def _made_with_parent(ctx: Context, parent: Index) -> bool:
+    """Created explicitly under its name with its parent index or constraint (fresh tables);
+    `parent` is the target's index the partition index is attached to."""
     if ctx.fresh((parent.schema, parent.table)):
         return True
-    return (parent.schema, parent.name) in ctx._cache.get("explicit_parents", set())
+    return (parent.schema, parent.name) in ctx.explicit_parents
 
 
 def _clustered(ctx: Context) -> list[Change]:

@@ -104,7 +104,7 @@ def inherited_not_null_names(ctx: Context, q: str, ta: Table, tb: Table) -> list
             renames.append((old, new))
     if not renames:
         return []
-    if tb.is_partition:
+    if tb.parent is not None:  # a partition
         parent = qualified(*tb.parent)
         leave = f"ALTER TABLE {parent} DETACH PARTITION {q}"
         come_back = f"ALTER TABLE {parent} ATTACH PARTITION {q} {tb.partition_bound}"

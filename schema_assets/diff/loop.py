@@ -9,12 +9,16 @@ so the loop is linear in the number of objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, TypeVar
 
 from schema_assets.diff.change import Change
 
-K = TypeVar("K", bound=Hashable)
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
+
+# Keys are names or tuples of names: sortable, so that plans are deterministic.
+K = TypeVar("K", bound="SupportsRichComparison")
 T = TypeVar("T")
 
 

@@ -15,32 +15,30 @@ from schema_assets.catalog.model import Name, Table
 from schema_assets.diff import phases
 from schema_assets.diff.bounds import bound_check
 from schema_assets.diff.change import SHARE_UPDATE_EXCLUSIVE, Change, change, display
-from schema_assets.diff.context import Context
+from schema_assets.diff.context import Context, per_diff
 from schema_assets.diff.sqltext import ident, qualified
 
 
-def _attach(t: Table) -> str:
+def _attach(parent: Name, t: Table) -> str:
     return (
-        f"ALTER TABLE {qualified(*t.parent)} ATTACH PARTITION {qualified(t.schema, t.name)} "
+        f"ALTER TABLE {qualified(*parent)} ATTACH PARTITION {qualified(t.schema, t.name)} "
         f"{t.partition_bound}"
     )
 
 
-def _detach(t: Table) -> str:
-    return f"ALTER TABLE {qualified(*t.parent)} DETACH PARTITION {qualified(t.schema, t.name)}"
+def _detach(parent: Name, t: Table) -> str:
+    return f"ALTER TABLE {qualified(*parent)} DETACH PARTITION {qualified(t.schema, t.name)}"
 
 
+@per_diff
 def adopted_indexes(ctx: Context) -> dict[Name, Name]:
     """Indexes of a table about to be attached that ATTACH will adopt as the partition's
     index of a parent index (same definition): target partition index → source index."""
-    if "adopted" in ctx._cache:
-        return ctx._cache["adopted"]
     out: dict[Name, Name] = {}
     attached = {key for key in _membership_changes(ctx) if ctx.target.tables[key].parent}
     if not attached:
-        ctx._cache["adopted"] = out
         return out
-    own = {}
+    own: dict[tuple[Name, bool, str], Name] = {}
     for key, i in ctx.source.indexes.items():
         rel = (i.schema, i.table)
         if rel in attached and not i.constraint_name and not i.parent_index:
@@ -51,18 +49,15 @@ def adopted_indexes(ctx: Context) -> dict[Name, Name]:
             found = own.pop((rel, i.is_unique, i.body), None)
             if found is not None:
                 out[key] = found
-    ctx._cache["adopted"] = out
     return out
 
 
+@per_diff
 def kept_by_membership(ctx: Context) -> tuple[set[tuple[str, str, str]], set[Name]]:
     """Constraints and indexes that an ATTACH adopts or a DETACH leaves behind unchanged
     (same name and definition, only cloned <-> own changes): nothing to drop or create."""
-    if "kept_by_membership" in ctx._cache:
-        return ctx._cache["kept_by_membership"]
     moved = set(_membership_changes(ctx))
     if not moved:
-        ctx._cache["kept_by_membership"] = (set(), set())
         return set(), set()
     constraints = {
         key
@@ -78,15 +73,13 @@ def kept_by_membership(ctx: Context) -> tuple[set[tuple[str, str, str]], set[Nam
         and (j := ctx.target.indexes.get(key)) is not None
         and (i.is_unique, i.body) == (j.is_unique, j.body)
     }
-    ctx._cache["kept_by_membership"] = (constraints, indexes)
     return constraints, indexes
 
 
+@per_diff
 def _membership_changes(ctx: Context) -> list[Name]:
     """Tables on both sides whose parent or bound changes (cached per diff)."""
-    if "membership_changes" in ctx._cache:
-        return ctx._cache["membership_changes"]
-    out = []
+    out: list[Name] = []
     src, dst = ctx.source.tables, ctx.target.tables
     for key in src.keys() & dst.keys():
         a, b = src[key], dst[key]
@@ -97,7 +90,6 @@ def _membership_changes(ctx: Context) -> list[Name]:
         if (a.parent, a.partition_bound) != (b.parent, b.partition_bound):
             out.append(key)
     out.sort()
-    ctx._cache["membership_changes"] = out
     return out
 
 
@@ -106,8 +98,8 @@ def _cloned_by_attach(ctx: Context, t: Table) -> list[str]:
     q = qualified(t.schema, t.name)
     rel = (t.schema, t.name)
     out = []
-    for key, c in sorted(ctx.target.constraints.items()):
-        if (c.schema, c.table) == rel and c.has_parent and key not in ctx.source.constraints:
+    for con_key, c in sorted(ctx.target.constraints.items()):
+        if (c.schema, c.table) == rel and c.has_parent and con_key not in ctx.source.constraints:
             out.append(f"ALTER TABLE {q} DROP CONSTRAINT IF EXISTS {ident(c.name)}")
     adopted = adopted_indexes(ctx)
     for key, i in sorted(ctx.target.indexes.items()):
@@ -124,27 +116,28 @@ def compare_partitions(ctx: Context) -> list[Change]:
         a, b = ctx.source.tables[key], ctx.target.tables[key]
         if a.parent:
             out.append(
-                change("partition", "detach", display(*key), up=_detach(a), down=_attach(a),
+                change("partition", "detach", display(*key), up=_detach(a.parent, a),
+                       down=_attach(a.parent, a),
                        phase=phases.DETACH_PARTITION,
                        notes=(f"detached from {display(*a.parent)}",))
             )  # fmt: skip
         if b.parent:
-            out.extend(_attach_steps(ctx, b))
+            out.extend(_attach_steps(ctx, b.parent, b))
     return out
 
 
-def _attach_steps(ctx: Context, t: Table) -> list[Change]:
+def _attach_steps(ctx: Context, parent: Name, t: Table) -> list[Change]:
     """ATTACH; a table that may hold rows gets a CHECK matching its bound first, added NOT
     VALID and validated under SHARE UPDATE EXCLUSIVE, so that the ATTACH does not scan it
     under ACCESS EXCLUSIVE (the CHECK is dropped right after)."""
     name, q = display(t.schema, t.name), qualified(t.schema, t.name)
-    down = [_detach(t), *_cloned_by_attach(ctx, t)]
-    check = bound_check(ctx.target.tables[t.parent].partition_key, t.partition_bound)
+    down = [_detach(parent, t), *_cloned_by_attach(ctx, t)]
+    check = bound_check(ctx.target.tables[parent].partition_key, t.partition_bound)
     if check is None:
         return [
-            change("partition", "attach", name, up=_attach(t), down=down,
+            change("partition", "attach", name, up=_attach(parent, t), down=down,
                    phase=phases.ATTACH_PARTITION, lock=SHARE_UPDATE_EXCLUSIVE,
-                   notes=(f"attached to {display(*t.parent)}; the partition itself is "
+                   notes=(f"attached to {display(*parent)}; the partition itself is "
                           "locked ACCESS EXCLUSIVE and scanned (no CHECK can prove this bound)",))
         ]  # fmt: skip
     digest = hashlib.sha256(f"{t.schema}.{t.name}{t.partition_bound}".encode()).hexdigest()[:8]
@@ -158,8 +151,8 @@ def _attach_steps(ctx: Context, t: Table) -> list[Change]:
         change("partition", "validate bound", name, up=f"ALTER TABLE {q} VALIDATE CONSTRAINT {con}",
                down=(), phase=phases.ATTACH_PARTITION, rank=1, lock=SHARE_UPDATE_EXCLUSIVE,
                hazards=(hz.VALIDATES_CONSTRAINT,), transactional=False),
-        change("partition", "attach", name, up=[_attach(t), drop_check], down=down,
+        change("partition", "attach", name, up=[_attach(parent, t), drop_check], down=down,
                phase=phases.ATTACH_PARTITION, rank=2, lock=SHARE_UPDATE_EXCLUSIVE,
-               notes=(f"attached to {display(*t.parent)}; the validated CHECK proves the "
+               notes=(f"attached to {display(*parent)}; the validated CHECK proves the "
                       "bound: no scan",)),
     ]  # fmt: skip

@@ -140,15 +140,15 @@ def compare_privileges(ctx: Context) -> list[Change]:
                 display(*key, c.name), "TABLE", q, oc.acl if oc else (), c.acl, column=c.name
             )
     fresh = fresh_functions(ctx)
-    for key, f in sorted(dst.functions.items()):
-        if key in fresh:
+    for fn_key, f in sorted(dst.functions.items()):
+        if fn_key in fresh:
             continue  # granted by the function's creation
         objtype = "PROCEDURE" if f.kind == "p" else "FUNCTION"
         out += _change(
             display(f.schema, f.name),
             objtype,
             function_ref(f),
-            src.functions[key].acl,
+            src.functions[fn_key].acl,
             f.acl,
             default_public="X",
         )

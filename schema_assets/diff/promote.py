@@ -9,15 +9,14 @@ going away (not kept as a plain index).
 from __future__ import annotations
 
 from schema_assets.catalog.model import Name
-from schema_assets.diff.context import Context
+from schema_assets.diff.context import Context, per_diff
 
 ConstraintKey = tuple[str, str, str]
 
 
+@per_diff
 def promoted_indexes(ctx: Context) -> dict[ConstraintKey, Name]:
     """New PK/unique constraints made from an existing unique index: constraint → index."""
-    if "promoted" in ctx._cache:
-        return ctx._cache["promoted"]
     src, dst = ctx.source, ctx.target
     candidates: dict[tuple[Name, str], Name] = {}
     plain_unique = [
@@ -34,19 +33,17 @@ def promoted_indexes(ctx: Context) -> dict[ConstraintKey, Name]:
         candidates.setdefault(((i.schema, i.table), i.body), key)
     out: dict[ConstraintKey, Name] = {}
     if not candidates:
-        ctx._cache["promoted"] = out
         return out
-    for key, c in sorted(dst.constraints.items()):
+    for con_key, c in sorted(dst.constraints.items()):
         rel = (c.schema, c.table)
         if c.type not in "pu" or not c.is_local or c.has_parent or c.deferrable:
             continue
-        if key in src.constraints or ctx.fresh(rel) or ctx.gone(rel) or not c.index_name:
+        if con_key in src.constraints or ctx.fresh(rel) or ctx.gone(rel) or not c.index_name:
             continue
         index = dst.indexes.get((c.schema, c.index_name))
         if index is None:
             continue
         found = candidates.pop((rel, index.body), None)
         if found is not None:
-            out[key] = found
-    ctx._cache["promoted"] = out
+            out[con_key] = found
     return out

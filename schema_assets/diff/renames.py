@@ -148,7 +148,7 @@ def _rename_column(snap: Snapshot, table: Name, old: str, new: str) -> Snapshot:
     )
     q_old, q_new = ident(old), ident(new)
     constraints = {}
-    for k, c in snap.constraints.items():
+    for ck, c in snap.constraints.items():
         if (c.schema, c.table) == table:
             head, sep, tail = c.definition.partition(" REFERENCES ")
             c = dataclasses.replace(
@@ -166,9 +166,9 @@ def _rename_column(snap: Snapshot, table: Name, old: str, new: str) -> Snapshot:
                 definition=head + sep + target + paren + _swap_word(cols, q_old, q_new)
                 + close + after,
             )  # fmt: skip
-        constraints[k] = c
+        constraints[ck] = c
     indexes = {}
-    for k, i in snap.indexes.items():
+    for ik, i in snap.indexes.items():
         if (i.schema, i.table) == table:
             head, sep, tail = i.definition.partition(" USING ")
             i = dataclasses.replace(
@@ -179,12 +179,12 @@ def _rename_column(snap: Snapshot, table: Name, old: str, new: str) -> Snapshot:
                 include_columns=tuple(_swap_word(x, q_old, q_new) for x in i.include_columns),
                 predicate=_swap_word(i.predicate, q_old, q_new) if i.predicate else None,
             )
-        indexes[k] = i
+        indexes[ik] = i
     sequences = {}
-    for k, seq in snap.sequences.items():
+    for sk, seq in snap.sequences.items():
         if seq.owned_by and (seq.owned_by[0], seq.owned_by[1]) == table:
             seq = dataclasses.replace(seq, owned_by=(*table, col(seq.owned_by[2])))
-        sequences[k] = seq
+        sequences[sk] = seq
     deps = {
         d.key: d
         for d in (
@@ -282,14 +282,14 @@ def flag_possible_renames(
     for k, t in added_tables.items():
         shapes.setdefault(tuple(sorted((c.name, c.type) for c in t.columns)), []).append(k)
     for k, t in dropped_tables.items():
-        for new in shapes.get(tuple(sorted((c.name, c.type) for c in t.columns)), []):
-            if new[0] != k[0]:
+        for new_key in shapes.get(tuple(sorted((c.name, c.type) for c in t.columns)), []):
+            if new_key[0] != k[0]:
                 continue
-            flagged.update({("table", display(*k)), ("table", display(*new))})
+            flagged.update({("table", display(*k)), ("table", display(*new_key))})
             warnings.append(
-                f"table {display(*k)} is dropped and {display(*new)} added with the same "
-                f"columns: if this is a rename, pass --rename {display(*k)}={new[1]} or add "
-                f'"{display(*k)}" = "{new[1]}" under [tool.schema-assets.renames]'
+                f"table {display(*k)} is dropped and {display(*new_key)} added with the same "
+                f"columns: if this is a rename, pass --rename {display(*k)}={new_key[1]} or add "
+                f'"{display(*k)}" = "{new_key[1]}" under [tool.schema-assets.renames]'
             )
     if not flagged:
         return changes, warnings

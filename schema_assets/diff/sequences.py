@@ -39,7 +39,7 @@ def compare_sequences(ctx: Context) -> list[Change]:
         return out + _ownership(ctx, None, s)
 
     def dropped(s: Sequence) -> list[Change]:
-        if s.owned_by and _owner_goes(ctx, s):
+        if s.owned_by and _owner_goes(ctx, s.owned_by):
             return []
         q = qualified(s.schema, s.name)
         return [
@@ -152,9 +152,9 @@ def _alter(q: str, a: Sequence, b: Sequence) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _owner_goes(ctx: Context, s: Sequence) -> bool:
+def _owner_goes(ctx: Context, owned_by: tuple[str, str, str]) -> bool:
     """The owning table or column is dropped by the plan (taking the sequence with it)."""
-    schema, table, column = s.owned_by
+    schema, table, column = owned_by
     if (schema, table) in ctx.dropped_relations and (schema, table) not in ctx.rebuilt:
         return True
     t = ctx.target.tables.get((schema, table))

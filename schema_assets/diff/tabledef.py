@@ -73,8 +73,9 @@ def column_definition(
     if col.default_expr is not None:
         parts.append(f"DEFAULT {col.default_expr}")
     if col.not_null:
-        if col.not_null_name or not_null_as:
-            parts.append(f"CONSTRAINT {ident(col.not_null_name or not_null_as)}")
+        constraint_name = col.not_null_name or not_null_as
+        if constraint_name:
+            parts.append(f"CONSTRAINT {ident(constraint_name)}")
         parts.append("NOT NULL NO INHERIT" if col.not_null_no_inherit else "NOT NULL")
     return " ".join(parts)
 
@@ -92,19 +93,22 @@ def create_table_sql(
     the default names while a table set aside by a rebuild still holds them."""
     q = qualified(t.schema, t.name)
     unlogged = "UNLOGGED " if t.persistence == "u" else ""
-    parent = snap.tables.get(t.parent) if t.parent else None
+    parent_name = t.parent  # set on a partition only
+    parent = snap.tables.get(parent_name) if parent_name else None
     attach = None
-    if t.is_partition and parent is not None and own_not_null_names(t, parent):
+    if parent_name and parent is not None and own_not_null_names(t, parent):
         # PARTITION OF would give it the parent's NOT NULL names, which cannot be renamed
         # while inherited: declared on its own, then attached (as pg_dump restores it).
         cols = ",\n    ".join(
             column_definition(c, None, not_null_name(t.name, c)) for c in t.columns
         )
         stmt = f"CREATE {unlogged}TABLE {q} (\n    {cols}\n)"
-        attach = f"ALTER TABLE {qualified(*t.parent)} ATTACH PARTITION {q} {t.partition_bound}"
+        attach = f"ALTER TABLE {qualified(*parent_name)} ATTACH PARTITION {q} {t.partition_bound}"
         parent = None
-    elif t.is_partition and parent is not None:
-        stmt = f"CREATE {unlogged}TABLE {q} PARTITION OF {qualified(*t.parent)} {t.partition_bound}"
+    elif parent_name and parent is not None:
+        stmt = (
+            f"CREATE {unlogged}TABLE {q} PARTITION OF {qualified(*parent_name)} {t.partition_bound}"
+        )
     else:
         seqs = identity or {}
         cols = ",\n    ".join(

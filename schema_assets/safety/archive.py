@@ -261,7 +261,11 @@ class RestoreResult:
         return f"restored {what} from {self.archive.name}"
 
 
-def _columns(conn: psycopg.Connection, schema: str, table: str) -> dict[str, tuple]:
+#: A live or archive table's column: (type, is generated, is of a user-defined type).
+ColumnInfo = tuple[str, bool, bool]
+
+
+def _columns(conn: psycopg.Connection, schema: str, table: str) -> dict[str, ColumnInfo]:
     """name -> (type, is generated, is user-defined type) for a table's live columns; {} when
     it is missing."""
     rows = conn.execute(
@@ -323,12 +327,12 @@ def restore(url: str, name: str, *, at: dt.datetime | None = None) -> RestoreRes
     return result
 
 
-def _text_of_user_type(archived: tuple[str, bool], live: tuple[str, bool]) -> bool:
+def _text_of_user_type(archived: ColumnInfo, live: ColumnInfo) -> bool:
     """Archived as text because the live column's type is user-defined (see archive time)."""
-    return archived[0] == "text" and len(live) > 2 and bool(live[2])
+    return archived[0] == "text" and live[2]
 
 
-def _value(column: str, archived: tuple[str, bool], live: tuple[str, bool] | None,
+def _value(column: str, archived: ColumnInfo, live: ColumnInfo | None,
            alias: str | None = None) -> sql.Composable:  # fmt: skip
     """The archived column as an expression of the live column's type."""
     ref = sql.Identifier(alias, column) if alias else sql.Identifier(column)
@@ -343,8 +347,8 @@ def _batch_filter(info: ArchiveInfo) -> sql.Composed:
 
 def _check_types(
     info: ArchiveInfo,
-    archive_cols: dict[str, tuple[str, bool]],
-    live: dict[str, tuple[str, bool]],
+    archive_cols: dict[str, ColumnInfo],
+    live: dict[str, ColumnInfo],
     names: list[str],
 ) -> None:
     """Refuse to write archived values into columns of another type (e.g. still narrowed):
@@ -363,7 +367,7 @@ def _check_types(
 
 
 def _restore_table(
-    conn: psycopg.Connection, info: ArchiveInfo, archive_cols: dict[str, tuple[str, bool]]
+    conn: psycopg.Connection, info: ArchiveInfo, archive_cols: dict[str, ColumnInfo]
 ) -> RestoreResult:
     schema, table = info.source
     target = sql.Identifier(schema, table)
@@ -398,7 +402,7 @@ def _restore_table(
 
 
 def _restore_columns(
-    conn: psycopg.Connection, info: ArchiveInfo, archive_cols: dict[str, tuple[str, bool]]
+    conn: psycopg.Connection, info: ArchiveInfo, archive_cols: dict[str, ColumnInfo]
 ) -> RestoreResult:
     schema, table = info.source
     columns = list(info.columns or ())

@@ -232,26 +232,28 @@ def converged_verdict(plan: Plan) -> Verdict:
 
 
 def drift_verdict(version: str | None, by_hand: Plan | None) -> Verdict:
-    drifted = by_hand is not None and not by_hand.is_empty
+    drift = by_hand if by_hand is not None and not by_hand.is_empty else None
     findings = tuple(
         Finding("changed_by_hand", "the live catalog differs from what the last migration "
                 "recorded", f"{render.change_label(s)} {s.object}", "changed outside schema-assets",
                 "put the change into schema.sql (or revert it by hand); the next run plans it")
-        for s in (by_hand.steps if drifted else ())
+        for s in (drift.steps if drift is not None else ())
     )  # fmt: skip
     report = (
         "No migration recorded yet."
         if by_hand is None
         else render.plan_markdown(by_hand)
-        if drifted
+        if drift is not None
         else "No change by hand."
     )
     return Verdict(
         dg.AssetCheckResult(
             check_name="no_drift",
-            passed=not drifted,
+            passed=drift is None,
             severity=ERROR,
-            description=f"changed by hand: {render.plan_summary(by_hand)}" if drifted else None,
+            description=f"changed by hand: {render.plan_summary(drift)}"
+            if drift is not None
+            else None,
             metadata={
                 "recorded_version": version or "",
                 "report": dg.MetadataValue.md(report),

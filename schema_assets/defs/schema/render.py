@@ -96,11 +96,11 @@ def applied_steps_markdown(steps: Sequence[tuple[str, str, int]], plan: Plan | N
     """Applied steps with their durations; labels from the plan when it lines up."""
     if not steps:
         return "No steps: the warehouse already matched the desired state."
-    aligned = plan is not None and len(plan.steps) == len(steps)
+    aligned = plan.steps if plan is not None and len(plan.steps) == len(steps) else None
     rows = []
     for i, (obj, action, ms) in enumerate(steps, 1):
-        if aligned:
-            step = plan.steps[i - 1]
+        if aligned is not None:
+            step = aligned[i - 1]
             change, name = change_label(step), object_label(step)
         else:
             change = action

@@ -55,6 +55,14 @@ class Window:
         return self.start <= instant < self.end
 
 
+def single_value(cursor: psycopg.Cursor[tuple[Any, ...]]) -> Any:
+    """The first column of the row a query always returns (a count, RETURNING, a seeded key)."""
+    row = cursor.fetchone()
+    if row is None:
+        raise LookupError("the query returned no row")
+    return row[0]
+
+
 def row_count(
     conn: psycopg.Connection,
     table: WarehouseTable,
@@ -62,11 +70,11 @@ def row_count(
     column: str | None = None,
 ) -> int:
     query = sql.SQL("SELECT count(*) FROM {}").format(table.ident)
-    params: tuple = ()
+    params: tuple[datetime, ...] = ()
     if window is not None and column:
         query += sql.SQL(" WHERE {c} >= %s AND {c} < %s").format(c=sql.Identifier(column))
         params = (window.start, window.end)
-    return int(conn.execute(query, params).fetchone()[0])
+    return int(single_value(conn.execute(query, params)))
 
 
 def table_schema(snapshot: Snapshot, table: WarehouseTable) -> dg.TableSchema:
@@ -119,7 +127,7 @@ def upsert_rows(
     target = sql.SQL(", ").join(sql.Identifier(c) for c in conflict)
     others = [c for c in columns if c not in conflict]
     if update and others:
-        action = sql.SQL("DO UPDATE SET {}").format(
+        action: sql.Composable = sql.SQL("DO UPDATE SET {}").format(
             sql.SQL(", ").join(
                 sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(c), sql.Identifier(c))
                 for c in others

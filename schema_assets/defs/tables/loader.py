@@ -8,7 +8,7 @@ asset graph (with its columns, owners and lineage) before anyone writes a loader
 """
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,7 +77,7 @@ def _results(
     extra: Mapping[str, Mapping[str, Any]],
     window: Window | None,
     single_partition: bool,
-):
+) -> Iterator[dg.MaterializeResult]:
     snapshot = take_snapshot(conn)
     for table in tables:
         target = WarehouseTable(table.schema, table.name)
@@ -108,7 +108,8 @@ def loader_asset(
     loader: Loader, desired: DesiredState, config: DagsterConfig
 ) -> dg.AssetsDefinition:
     """One multi-asset running `loader` and reporting every table it wrote."""
-    tables = [desired.table(t) for t in loader.writes]
+    # The tables the schema files define (build_table_assets passes loaders with all of them).
+    tables = [t for t in (desired.table(name) for name in loader.writes) if t is not None]
     partitions = monthly_partitions(desired) if loader.monthly else None
     known = {t.qualified for t in desired.tables}
     specs = [
@@ -121,7 +122,6 @@ def loader_asset(
             automation_condition=table_condition(),
         )
         for table in tables
-        if table is not None
     ]
 
     @dg.multi_asset(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -94,7 +94,7 @@ def without_columns(mapping: Mapping, columns: Iterable[str]) -> Mapping:
 def load_mapped(
     conn: psycopg.Connection,
     mapping: Mapping,
-    records: list[AbcMapping[str, Any]],
+    records: Sequence[AbcMapping[str, Any]],
     conflict: tuple[str, ...],
     *,
     where: Callable[[pd.DataFrame], pd.Series] | None = None,

@@ -24,7 +24,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from schema_assets.defs.tables import features, staging
-from schema_assets.defs.tables.common import WarehouseTable, Window, upsert_rows
+from schema_assets.defs.tables.common import WarehouseTable, Window, single_value, upsert_rows
 from schema_assets.defs.tables.loader import LoadContext, Loader
 
 MODELS = WarehouseTable("ml", "models")
@@ -89,6 +89,25 @@ def fit_ridge(x: np.ndarray, y: np.ndarray, alpha: float = ALPHA) -> Fit:
     return Fit(mean, scale, coef, intercept, float(residuals.std()))
 
 
+@dataclass(frozen=True)
+class TrainingSummary:
+    """What `train` wrote: the run, how many examples, each split's metrics (SPLITS order)."""
+
+    training_run_id: int
+    examples: int
+    metrics: dict[str, dict[str, float]]
+    validation_start: str
+
+    def as_dict(self) -> dict[str, object]:
+        """The logged JSON form: the splits' metrics under their names, between the ids."""
+        return {
+            "training_run_id": self.training_run_id,
+            "examples": self.examples,
+            **self.metrics,
+            "validation_start": self.validation_start,
+        }
+
+
 def metrics(y: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
     return {
         "rmse": float(np.sqrt(np.mean((y - predicted) ** 2))),
@@ -132,14 +151,21 @@ def split_bounds(times: list) -> list[tuple[str, int, int]]:
 
 
 def _upsert_model(conn: psycopg.Connection, feature_set_id: int) -> int:
-    return conn.execute(
-        "INSERT INTO ml.models (name, version, feature_set_id, algorithm, target, "
-        "hyperparameters, status) VALUES (%s, %s, %s, 'ridge_regression', "
-        "'forward_return over one 5m bar', %s, 'validated') "
-        "ON CONFLICT (name, version) DO UPDATE SET feature_set_id = EXCLUDED.feature_set_id, "
-        "hyperparameters = EXCLUDED.hyperparameters RETURNING model_id",
-        (MODEL_NAME, MODEL_VERSION, feature_set_id, Jsonb({"alpha": ALPHA, "standardize": True})),
-    ).fetchone()[0]
+    return single_value(
+        conn.execute(
+            "INSERT INTO ml.models (name, version, feature_set_id, algorithm, target, "
+            "hyperparameters, status) VALUES (%s, %s, %s, 'ridge_regression', "
+            "'forward_return over one 5m bar', %s, 'validated') "
+            "ON CONFLICT (name, version) DO UPDATE SET feature_set_id = EXCLUDED.feature_set_id, "
+            "hyperparameters = EXCLUDED.hyperparameters RETURNING model_id",
+            (
+                MODEL_NAME,
+                MODEL_VERSION,
+                feature_set_id,
+                Jsonb({"alpha": ALPHA, "standardize": True}),
+            ),
+        )
+    )
 
 
 def _replace_run(conn: psycopg.Connection, model_id: int) -> None:
@@ -153,12 +179,14 @@ def _replace_run(conn: psycopg.Connection, model_id: int) -> None:
     conn.execute("DELETE FROM ml.training_runs WHERE model_id = %s", (model_id,))
 
 
-def train(conn: psycopg.Connection) -> dict[str, object]:
+def train(conn: psycopg.Connection) -> TrainingSummary:
     """Fit, write run/examples/metrics; returns a summary for metadata."""
-    feature_set_id = conn.execute(
-        "SELECT feature_set_id FROM features.feature_sets WHERE name = %s AND version = %s",
-        (features.FEATURE_SET_NAME, features.FEATURE_SET_VERSION),
-    ).fetchone()[0]
+    feature_set_id = single_value(
+        conn.execute(
+            "SELECT feature_set_id FROM features.feature_sets WHERE name = %s AND version = %s",
+            (features.FEATURE_SET_NAME, features.FEATURE_SET_VERSION),
+        )
+    )
     ids, times, x, y = _load_examples(conn)
     bounds = split_bounds(times)
     (_, tr0, tr1), (_, va0, va1), _ = bounds
@@ -175,14 +203,14 @@ def train(conn: psycopg.Connection) -> dict[str, object]:
         "feature_scale": fit.scale.tolist(),
         "residual_std": fit.residual_std,
     }
-    run_id = conn.execute(
+    run_id = single_value(conn.execute(
         "INSERT INTO ml.training_runs (model_id, status, train_start, train_end, validation_start,"
         " validation_end, hyperparameters, random_seed, code_version, started_at, finished_at) "
         "VALUES (%s, 'succeeded', %s, %s, %s, %s, %s, %s, %s, now(), now()) "
         "RETURNING training_run_id",
         (model_id, times[tr0], times[tr1 - 1] + STEP, times[va0], times[va1 - 1] + STEP,
          Jsonb(fitted), SEED, _code_version()),
-    ).fetchone()[0]  # fmt: skip
+    ))  # fmt: skip
 
     split_of = np.empty(len(y), dtype=object)
     for name, lo, hi in bounds:
@@ -195,10 +223,10 @@ def train(conn: psycopg.Connection) -> dict[str, object]:
             for i in range(len(y)):
                 copy.write_row((run_id, int(ids[i]), times[i], split_of[i], x[i].tolist(), y[i]))
 
-    summary: dict[str, object] = {"training_run_id": run_id, "examples": len(y)}
+    by_split: dict[str, dict[str, float]] = {}
     for name, lo, hi in bounds:
         m = metrics(y[lo:hi], predicted[lo:hi])
-        summary[name] = m
+        by_split[name] = m
         for metric, value in m.items():
             conn.execute(
                 "INSERT INTO ml.model_metrics (model_id, training_run_id, metric_name, data_split,"
@@ -208,8 +236,7 @@ def train(conn: psycopg.Connection) -> dict[str, object]:
                  hi - lo),
             )  # fmt: skip
 
-    summary["validation_start"] = times[va0].isoformat()
-    return summary
+    return TrainingSummary(run_id, len(y), by_split, times[va0].isoformat())
 
 
 def _prob_up(mean: float, std: float) -> float:
@@ -272,10 +299,10 @@ def predict(conn: psycopg.Connection, window: Window) -> dict[str, object]:
 
 def load_training(ctx: LoadContext) -> dict[str, dict[str, Any]]:
     summary = train(ctx.conn)
-    ctx.log.info(f"model {MODEL_NAME} v{MODEL_VERSION}: {json.dumps(summary)}")
-    splits = {split: dg.MetadataValue.json(summary[split]) for split, _ in SPLITS}
+    ctx.log.info(f"model {MODEL_NAME} v{MODEL_VERSION}: {json.dumps(summary.as_dict())}")
+    splits = {split: dg.MetadataValue.json(summary.metrics[split]) for split, _ in SPLITS}
     return {
-        TRAINING_RUNS.qualified: {**splits, "examples": summary["examples"]},
+        TRAINING_RUNS.qualified: {**splits, "examples": summary.examples},
         MODEL_METRICS.qualified: splits,
     }
 

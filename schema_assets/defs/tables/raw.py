@@ -23,7 +23,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from schema_assets.defs.tables import payloads, synthetic
-from schema_assets.defs.tables.common import WarehouseTable, Window, upsert_rows
+from schema_assets.defs.tables.common import WarehouseTable, Window, single_value, upsert_rows
 from schema_assets.defs.tables.loader import LoadContext, Loader
 from schema_assets.defs.tables.loading import LoadStats, jsonb, load_mapped, without_columns
 from schema_assets.validation.mapping import Mapping, load_mappings, load_samples
@@ -62,9 +62,9 @@ def _seed_reference(conn: psycopg.Connection, mappings: list[Mapping]) -> None:
 
 
 def _source_id(conn: psycopg.Connection, code: str) -> int:
-    return conn.execute(
-        "SELECT source_id FROM ref.data_sources WHERE code = %s", (code,)
-    ).fetchone()[0]
+    return single_value(
+        conn.execute("SELECT source_id FROM ref.data_sources WHERE code = %s", (code,))
+    )
 
 
 def record_batch(
@@ -88,12 +88,14 @@ def record_batch(
     ).fetchone()
     if row:
         return row[0]
-    return conn.execute(
-        "INSERT INTO raw.ingest_log (source_id, dataset, request_params, status, row_count, "
-        "error_message, started_at, finished_at) VALUES (%s, %s, %s, %s, %s, %s, now(), now()) "
-        "RETURNING ingest_id",
-        (source_id, dataset, Jsonb(params), status, stats.written, error),
-    ).fetchone()[0]
+    return single_value(
+        conn.execute(
+            "INSERT INTO raw.ingest_log (source_id, dataset, request_params, status, row_count, "
+            "error_message, started_at, finished_at) VALUES (%s, %s, %s, %s, %s, %s, now(), now()) "
+            "RETURNING ingest_id",
+            (source_id, dataset, Jsonb(params), status, stats.written, error),
+        )
+    )
 
 
 def _load_instruments(conn: psycopg.Connection, mapping: Mapping) -> tuple[LoadStats, list[dict]]:

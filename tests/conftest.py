@@ -24,6 +24,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
+def remembered_secrets() -> Iterator[None]:
+    """Passwords a test parsed are forgotten after it: the masking property tests feed
+    arbitrary strings (Hypothesis also draws constants from the code, such as job names) as
+    passwords, and a remembered "password" would be masked in every later test's output."""
+    from schema_assets import conninfo
+
+    saved = set(conninfo._SECRETS)
+    yield
+    with conninfo._SECRETS_LOCK:
+        conninfo._SECRETS.clear()
+        conninfo._SECRETS.update(saved)
+
+
+@pytest.fixture(autouse=True)
 def project_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets a project home of its own (SCHEMA_ASSETS_HOME) with the real alembic.ini,
     env.py and pyproject.toml and an empty migrations/versions: in declarative mode an apply

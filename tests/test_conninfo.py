@@ -17,6 +17,13 @@ PASSWORDS = st.text(
     st.characters(min_codepoint=0x21, max_codepoint=0x7E) | st.sampled_from("é€ "),
     min_size=8,
     max_size=24,
+).filter(lambda p: p not in SKELETON)
+#: The text around the password in every URL and message below: a "password" such as
+#: `postgres` or `db.example` is visible there whether or not it is masked.
+SKELETON = (
+    "postgresql+psycopg://trader:***@db.example:5432/wh?sslmode=require&password=***"
+    " postgres:// host=db.example user=trader password='***' dbname=wh other"
+    " could not connect to : refused error: is down"
 )
 
 

@@ -40,6 +40,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from schema_assets.catalog import take_snapshot
+from schema_assets.config import Settings
 from schema_assets.database import (
     connect,
     create_database,
@@ -134,7 +135,7 @@ def phases(before_url: str, after_url: str) -> dict[str, float]:
     plan = diff_snapshots(before, after)
     out["diff"] = time.perf_counter() - started
     started = time.perf_counter()
-    plan = lint_plan(plan)
+    plan = lint_plan(plan, Settings.from_env())
     out["lint"] = time.perf_counter() - started
     started = time.perf_counter()
     plan.to_sql()
@@ -194,7 +195,6 @@ def _only_bench(name, type_, parent_names) -> bool:
 def shipped_no_change(server: str, workdir: Path, repeat: int) -> float:
     """`schema-assets plan` of the shipped warehouse against a database already at it, the
     shadow cached by a first run: median seconds of the whole process."""
-    from schema_assets.config import Settings
 
     files = list(Settings.from_env().schema_files)
     name = "bench_nochange"

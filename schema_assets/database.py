@@ -143,9 +143,8 @@ def _start_embedded_server(pgdata: Path) -> str:
     return url
 
 
-def server_url(settings: Settings | None = None) -> str:
+def server_url(settings: Settings) -> str:
     """URL of the warehouse database: DATABASE_URL, else the embedded server's `warehouse`."""
-    settings = settings or Settings.from_env()
     if settings.database_url:
         return libpq_url(settings.database_url)
     admin = start_embedded_server(settings.embedded_pgdata)

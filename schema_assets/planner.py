@@ -103,8 +103,8 @@ def plan_between(
 
 def plan_database(
     url: str,
-    files: Sequence[Path] | None = None,
-    settings: Settings | None = None,
+    files: Sequence[Path] | None,
+    settings: Settings,
     *,
     renames: dict[str, str] | None = None,
     using: dict[str, str] | None = None,
@@ -114,7 +114,6 @@ def plan_database(
 
     Rename hints and USING expressions default to the project's settings; `fingerprints` as
     in `plan_between`."""
-    settings = settings or Settings.from_env()
     files = list(files) if files is not None else list(settings.schema_files)
     renames = settings.renames if renames is None else renames
     using = settings.using if using is None else using

@@ -54,10 +54,10 @@ def _files_label(files: Sequence[Path | str]) -> str:
 
 
 def _server(server_url: str | None) -> str:
-    if server_url is None:
+    if server_url is None:  # a caller with no server of its own: the project's (DATABASE_URL)
         from schema_assets.database import server_url as default_server
 
-        server_url = default_server()
+        server_url = default_server(Settings.from_env())
     return with_database(server_url, "postgres")
 
 

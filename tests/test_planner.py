@@ -25,17 +25,19 @@ def settings() -> Settings:
 def test_trading_schema_planned_against_itself_is_empty(
     warehouse_db: str, settings: Settings
 ) -> None:
-    plan = plan_database(warehouse_db, settings=settings, fingerprints=True)
+    plan = plan_database(warehouse_db, settings.schema_files, settings, fingerprints=True)
     assert plan.is_empty, plan.to_sql()
     assert plan.source_fingerprint == plan.target_fingerprint
-    unstored = plan_database(warehouse_db, settings=settings)  # printing needs no fingerprint
+    unstored = plan_database(
+        warehouse_db, settings.schema_files, settings
+    )  # printing needs no fingerprint
     assert unstored.is_empty and unstored.source_fingerprint == unstored.target_fingerprint == ""
 
 
 def test_trading_schema_against_an_empty_database_creates_it_fully(
     empty_db: str, pg_server: str, settings: Settings
 ) -> None:
-    plan = plan_database(empty_db, settings=settings)
+    plan = plan_database(empty_db, settings.schema_files, settings)
     assert not plan.destructive_steps
     assert {"schema", "table", "index", "view", "function", "trigger"} <= {
         s.kind for s in plan.steps
@@ -45,7 +47,7 @@ def test_trading_schema_against_an_empty_database_creates_it_fully(
         take_snapshot(empty_db), shadow_snapshot(SCHEMA_FILES, pg_server)
     )
     assert not difference, difference
-    assert plan_database(empty_db, settings=settings).is_empty
+    assert plan_database(empty_db, settings.schema_files, settings).is_empty
 
 
 def test_extra_managed_partition_in_the_live_database_is_kept(
@@ -57,14 +59,14 @@ def test_extra_managed_partition_in_the_live_database_is_kept(
         warehouse_db,
         "SELECT util.create_monthly_partitions('raw.trades'::regclass, DATE '2027-03-01', 1)",
     )
-    assert plan_database(warehouse_db, settings=settings).is_empty
+    assert plan_database(warehouse_db, settings.schema_files, settings).is_empty
 
 
 def test_hand_made_drift_is_planned_back(warehouse_db: str, settings: Settings) -> None:
     from helpers import execute
 
     execute(warehouse_db, "DROP INDEX ref.instruments_lower_symbol_idx")
-    plan = plan_database(warehouse_db, settings=settings)
+    plan = plan_database(warehouse_db, settings.schema_files, settings)
     assert [(s.action, s.kind, s.object) for s in plan.steps] == [
         ("create", "index", "ref.instruments_lower_symbol_idx")
     ]

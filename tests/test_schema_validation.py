@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schema_assets.catalog import take_snapshot
+from schema_assets.config import Settings
 from schema_assets.errors import BadInputError
 from schema_assets.validation.config import ValidationConfig
 from schema_assets.validation.engine import load_config, validate
@@ -393,7 +394,7 @@ def test_a_table_named_like_a_partition_of_a_missing_parent_is_an_orphan(empty_d
 
 
 def test_the_shipped_schema_passes_with_the_project_configuration(warehouse_db):
-    report = validate(take_snapshot(warehouse_db), load_config(), now=NOW)
+    report = validate(take_snapshot(warehouse_db), load_config(Settings.from_env().tool), now=NOW)
     assert not report.has_errors
     assert report.findings == ()
     assert {(s.finding.rule, s.finding.object) for s in report.suppressed} == {
@@ -413,7 +414,9 @@ def test_without_exceptions_the_shipped_text_trade_ids_are_the_only_findings(war
 
 def test_the_shipped_partitions_run_out_after_february_2027(warehouse_db):
     report = validate(
-        take_snapshot(warehouse_db), load_config(), now=dt.datetime(2027, 2, 1, tzinfo=dt.UTC)
+        take_snapshot(warehouse_db),
+        load_config(Settings.from_env().tool),
+        now=dt.datetime(2027, 2, 1, tzinfo=dt.UTC),
     )
     assert {f.rule for f in report.findings} == {"PAR001"}
     assert len(report.findings) == 8  # one per partitioned table, none per partition
@@ -492,7 +495,7 @@ def test_bad_configuration_is_bad_input(section, message):
 
 
 def test_the_project_configuration_is_read_from_pyproject():
-    config = load_config()
+    config = load_config(Settings.from_env().tool)
     assert config.exception_for("TYP003", "raw.trades.trade_id") is not None
     assert config.required_columns["raw"] == ("ingested_at", "source_id")
 

@@ -14,9 +14,10 @@ def db() -> None:
 @click.option("--show-password", is_flag=True, help="Print the password instead of ***.")
 def url(show_password: bool) -> None:
     """Print the database URL in use, starting the embedded server when needed."""
+    from schema_assets.config import Settings
     from schema_assets.database import mask_url, server_url
 
-    value = server_url()
+    value = server_url(Settings.from_env())
     click.echo(value if show_password else mask_url(value))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from schema_assets.config import Settings
 from schema_assets.errors import BadInputError, PlanRefusedError
 from schema_assets.render.sql import comment
 
@@ -38,17 +39,17 @@ def parse_using(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _allowed(flag: bool) -> bool:
-    from schema_assets.config import Settings
-
-    return flag or Settings.from_env().allow_destructive
+def _allowed(flag: bool, settings: Settings) -> bool:
+    return flag or settings.allow_destructive
 
 
-def emit(plan, fmt: str, allow_destructive: bool) -> None:
+def emit(plan, fmt: str, allow_destructive: bool, settings: Settings) -> None:
     """Print the plan; exit 3 (after printing) when destructive steps are not allowed."""
     from schema_assets.safety.lint import check_lint, format_findings, lint_plan
 
-    plan = lint_plan(plan)  # squawk findings: in md/json output, as comments after the SQL
+    plan = lint_plan(
+        plan, settings
+    )  # squawk findings: in md/json output, as comments after the SQL
     text = {"sql": plan.to_sql, "md": plan.to_markdown, "json": plan.to_json}[fmt]()
     click.echo(text.rstrip("\n"))
     if fmt == "sql" and plan.lint:
@@ -57,7 +58,7 @@ def emit(plan, fmt: str, allow_destructive: bool) -> None:
         click.echo("no changes", err=True)
         return
     destructive = plan.destructive_steps
-    if destructive and not _allowed(allow_destructive):
+    if destructive and not _allowed(allow_destructive, settings):
         listing = "; ".join(
             f"{s.action} {s.kind} {s.object} ({', '.join(s.hazards)})" for s in destructive
         )
@@ -115,7 +116,6 @@ def diff(
     2 bad input (also a type change without a cast and no --using), 3 destructive steps
     not allowed.
     """
-    from schema_assets.config import Settings
     from schema_assets.planner import plan_between
 
     hints = parse_renames(renames)
@@ -125,7 +125,7 @@ def diff(
         list(from_), list(to), renames=hints, using=expressions, server_url=settings.shadow_url,
         fingerprints=fmt == "json",  # only the JSON form prints them
     )  # fmt: skip
-    emit(plan, fmt, allow_destructive)
+    emit(plan, fmt, allow_destructive, settings)
 
 
 @click.command("plan")
@@ -144,7 +144,6 @@ def plan(
     USING expression from [tool.schema-assets.using] or --using), 3 destructive steps not
     allowed.
     """
-    from schema_assets.config import Settings
     from schema_assets.database import server_url
     from schema_assets.planner import plan_database
 
@@ -152,10 +151,10 @@ def plan(
     hints = {**settings.renames, **parse_renames(renames)}
     expressions = {**settings.using, **parse_using(using)}
     result = plan_database(
-        server_url(settings), settings=settings, renames=hints, using=expressions,
+        server_url(settings), settings.schema_files, settings, renames=hints, using=expressions,
         fingerprints=fmt == "json",
     )  # fmt: skip
-    emit(result, fmt, allow_destructive)
+    emit(result, fmt, allow_destructive, settings)
 
 
 def register(group: click.Group) -> None:

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import click
 
+from schema_assets.config import Settings
+
 FORMATS = click.Choice(["text", "md", "json"])
 
 
@@ -14,7 +16,6 @@ FORMATS = click.Choice(["text", "md", "json"])
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 def drift(fmt: str) -> None:
     """Report changes made to the live database outside this tool; exit 1 when there are any."""
-    from schema_assets.config import Settings
     from schema_assets.database import server_url
     from schema_assets.safety.drift import detect_drift
 
@@ -36,7 +37,7 @@ def archives(fmt: str) -> None:
     from schema_assets.database import server_url
     from schema_assets.safety.archive import list_archives
 
-    items = list_archives(server_url())
+    items = list_archives(server_url(Settings.from_env()))
     if fmt == "json":
         click.echo(json.dumps([a.to_dict() for a in items], indent=2))
         return
@@ -70,7 +71,7 @@ def restore(name: str, at: str | None) -> None:
     from schema_assets.database import server_url
     from schema_assets.safety.archive import restore as restore_archive
 
-    result = restore_archive(server_url(), name, at=_timestamp(at))
+    result = restore_archive(server_url(Settings.from_env()), name, at=_timestamp(at))
     click.echo(result.summary())
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from schema_assets.config import Settings
 from schema_assets.errors import BadInputError
 
 _format_option = click.option(
@@ -34,14 +35,13 @@ def _snapshot(schema_files: tuple[Path, ...]):
         missing = [str(p) for p in schema_files if not p.is_file()]
         if missing:
             raise BadInputError(f"no such schema file: {', '.join(missing)}")
-        from schema_assets.config import Settings
         from schema_assets.shadow import shadow_snapshot
 
         settings = Settings.from_env()
         return shadow_snapshot(list(schema_files), settings.shadow_server(server_url(settings)))
     from schema_assets.catalog import take_snapshot
 
-    return take_snapshot(server_url())
+    return take_snapshot(server_url(Settings.from_env()))
 
 
 def _parse_now(value: str | None) -> dt.datetime | None:
@@ -74,7 +74,9 @@ def validate_command(fmt: str, schema_files: tuple[Path, ...], now: str | None) 
     """
     from schema_assets.validation.engine import load_config, validate
 
-    config = load_config()  # bad configuration fails before touching the database
+    config = load_config(
+        Settings.from_env().tool
+    )  # bad configuration fails before touching the database
     moment = _parse_now(now)
     _finish(validate(_snapshot(schema_files), config, now=moment), fmt)
 

@@ -93,13 +93,12 @@ def recorded_state(url: str) -> tuple[str | None, dict[str, Any] | None]:
         return current[-1].version, history.last_snapshot(conn)
 
 
-def detect_drift(url: str, settings: Settings | None = None) -> DriftReport:
+def detect_drift(url: str, settings: Settings) -> DriftReport:
     """Compare the live database with its recorded state and with the schema files."""
     from schema_assets.catalog import Snapshot, take_snapshot
     from schema_assets.diff import diff_snapshots
     from schema_assets.planner import plan_database
 
-    settings = settings or Settings.from_env()
     version, recorded = recorded_state(url)
     by_hand = None
     if recorded is not None:

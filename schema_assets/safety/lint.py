@@ -47,8 +47,7 @@ class LintConfig:
     pg_version: str | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> LintConfig:
-        settings = settings or Settings.from_env()
+    def from_settings(cls, settings: Settings) -> LintConfig:
         raw = dict(settings.tool.get("lint") or {})
         errors = frozenset(str(r) for r in raw.get("errors") or ())
         exclude = tuple(str(r) for r in raw.get("exclude", DEFAULT_EXCLUDE) or ())
@@ -146,9 +145,8 @@ def _run_squawk(binary: Path, script: str, config: LintConfig) -> list[dict[str,
     return json.loads(out)
 
 
-def lint_plan(plan: Plan, settings: Settings | None = None, *, binary: Path | None = None) -> Plan:
+def lint_plan(plan: Plan, settings: Settings, *, binary: Path | None = None) -> Plan:
     """The plan with squawk's findings in `plan.lint`; a missing squawk becomes a warning."""
-    settings = settings or Settings.from_env()
     config = LintConfig.from_settings(settings)
     if plan.is_empty:
         return dataclasses.replace(plan, lint=())

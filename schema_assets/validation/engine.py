@@ -11,12 +11,8 @@ from schema_assets.validation.findings import Finding, Suppressed, ValidationRep
 from schema_assets.validation.rules import RULE_IDS, RULES, RuleContext
 
 
-def load_config(tool: dict | None = None) -> ValidationConfig:
-    """The project's validation config (`Settings.from_env().tool` unless given)."""
-    if tool is None:
-        from schema_assets.config import Settings
-
-        tool = Settings.from_env().tool
+def load_config(tool: dict) -> ValidationConfig:
+    """The validation config from the project's `[tool.schema-assets]` table."""
     return ValidationConfig.from_tool(tool, RULE_IDS)
 
 
@@ -26,10 +22,9 @@ def _utc(now: dt.datetime | None) -> dt.datetime:
 
 
 def validate(
-    snapshot: Snapshot, config: ValidationConfig | None = None, *, now: dt.datetime | None = None
+    snapshot: Snapshot, config: ValidationConfig, *, now: dt.datetime | None = None
 ) -> ValidationReport:
     """Findings of every enabled rule; `now` decides which partitions must exist."""
-    config = config if config is not None else load_config()
     ctx = RuleContext(snapshot=snapshot, now=_utc(now), config=config)
     findings: list[Finding] = []
     suppressed: list[Suppressed] = []

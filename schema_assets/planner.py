@@ -26,8 +26,11 @@ def _files_label(files: Sequence[Path]) -> str:
     return ", ".join(str(f) for f in files)
 
 
-def load_source(spec: str | Sequence[str], server_url: str | None) -> tuple[Snapshot, str]:
-    """A spec is one `postgresql://` URL or one or more `.sql` files: snapshot + masked label."""
+def load_source(
+    spec: str | Sequence[str], server_url: str | None, *, split: bool = True
+) -> tuple[Snapshot, str]:
+    """A spec is one `postgresql://` URL or one or more `.sql` files: snapshot + masked label
+    (`split` as in `take_snapshot`)."""
     specs = [spec] if isinstance(spec, (str, Path)) else list(spec)
     specs = [str(s) for s in specs]
     if not specs:
@@ -39,7 +42,7 @@ def load_source(spec: str | Sequence[str], server_url: str | None) -> tuple[Snap
                 "a schema is either one postgresql:// URL or one or more .sql files, "
                 f"not both: {', '.join(mask_url(s) for s in specs)}"
             )
-        return take_snapshot(urls[0]), mask_url(urls[0])
+        return take_snapshot(urls[0], split=split), mask_url(urls[0])
     files = [Path(s) for s in specs]
     for f in files:
         if not f.is_file():
@@ -87,10 +90,10 @@ def plan_between(
     one: never on a server merely named as a side of the diff. `fingerprints`: fill
     `Plan.source_fingerprint`/`target_fingerprint` (for a caller that stores the plan).
     """
-    # Both sides at once: the catalog queries are server-bound, and the server has the cores.
+    # Both sides at once, one connection each: the catalog queries are server-bound.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        source_job = pool.submit(load_source, from_spec, server_url)
-        target_job = pool.submit(load_source, to_spec, server_url)
+        source_job = pool.submit(load_source, from_spec, server_url, split=False)
+        target_job = pool.submit(load_source, to_spec, server_url, split=False)
         (source, source_label), (target, target_label) = source_job.result(), target_job.result()
     plan = diff_snapshots(
         source, target, renames=renames, managed_partition_pattern=managed_partition_pattern,

@@ -126,3 +126,15 @@ def test_help_documents_exit_codes() -> None:
         result = run_cli(command, "--help")
         text = " ".join(result.stdout.split())  # help is re-wrapped to the terminal width
         assert result.returncode == 0 and "3 destructive steps not allowed" in text
+
+
+def test_a_refusal_names_ten_destructive_steps_and_counts_the_rest(env, tmp_path: Path) -> None:
+    before, after = tmp_path / "before.sql", tmp_path / "after.sql"
+    before.write_text("".join(f"CREATE TABLE t{i:02d} (id int);\n" for i in range(12)))
+    after.write_text("CREATE TABLE keep (id int);\n")
+    result = run_cli("diff", "--from", str(before), "--to", str(after), env=env)
+    assert result.returncode == 3
+    assert "the plan has 12 destructive step(s)" in result.stderr
+    assert "drop table public.t09" in result.stderr and "public.t10" not in result.stderr
+    assert "and 2 more (see the plan)" in result.stderr
+    assert "DROP TABLE public.t11" in result.stdout  # the printed plan has every step

@@ -43,6 +43,10 @@ def _allowed(flag: bool, settings: Settings) -> bool:
     return flag or settings.allow_destructive
 
 
+#: Destructive steps named in the refusal; the plan printed before it lists them all.
+LISTED = 10
+
+
 def emit(plan, fmt: str, allow_destructive: bool, settings: Settings) -> None:
     """Print the plan; exit 3 (after printing) when destructive steps are not allowed."""
     from schema_assets.safety.lint import check_lint, format_findings, lint_plan
@@ -59,8 +63,10 @@ def emit(plan, fmt: str, allow_destructive: bool, settings: Settings) -> None:
         return
     destructive = plan.destructive_steps
     if destructive and not _allowed(allow_destructive, settings):
-        listing = "; ".join(
-            f"{s.action} {s.kind} {s.object} ({', '.join(s.hazards)})" for s in destructive
+        shown = [f"{s.action} {s.kind} {s.object} ({', '.join(s.hazards)})" for s in destructive]
+        more = len(shown) - LISTED
+        listing = "; ".join(shown[:LISTED]) + (
+            f"; and {more} more (see the plan)" if more > 0 else ""
         )
         raise PlanRefusedError(
             f"the plan has {len(destructive)} destructive step(s) and they are not allowed: "

@@ -383,3 +383,18 @@ def test_plan_markdown_says_each_change_once_escapes_names_and_shows_down_sql():
     header = next(line for line in md.splitlines() if line.startswith("| # |"))
     assert len(re.split(r"(?<!\\)\|", row)) == len(re.split(r"(?<!\\)\|", header))
     assert md.index("Down SQL") < md.index("DROP TABLE raw.t")
+
+
+def test_plan_markdown_ends_every_statement_of_a_step_with_a_semicolon():
+    from schema_assets.defs.schema.render import plan_markdown
+    from schema_assets.plan import Plan, Step
+
+    plan = Plan(
+        steps=(
+            Step("column", "add", "raw.t.c", up=("ALTER TABLE raw.t ADD c int", "UPDATE raw.t SET c = 1"),
+                 down=("ALTER TABLE raw.t DROP c",)),
+        )
+    )  # fmt: skip
+    md = plan_markdown(plan)
+    assert "ALTER TABLE raw.t ADD c int;\n" in md and "UPDATE raw.t SET c = 1;\n" in md
+    assert "ALTER TABLE raw.t DROP c;\n" in md

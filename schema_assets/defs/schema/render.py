@@ -6,10 +6,10 @@ Every name from the catalog goes through `defs.text` (escaped visibly, secrets m
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from schema_assets.defs.alerts.content import MAPPING_KINDS
-from schema_assets.defs.text import md_code, md_table, md_text, one_line
+from schema_assets.defs.text import md_code, md_table, md_text
 from schema_assets.plan import Plan, Step
 from schema_assets.render import markdown
 
@@ -38,23 +38,8 @@ def plan_summary(plan: Plan) -> str:
     return f"{len(plan.steps)} steps: {parts}{extra}"
 
 
-def _sql_block(title: str, statements: Iterable[str]) -> list[str]:
-    body = "\n".join(s.rstrip().rstrip(";") + ";" for s in statements)
-    return [f"<details><summary>{title}</summary>", "", markdown.block(body, "sql"), "</details>"]
-
-
-def _down_statements(plan: Plan) -> list[str]:
-    out: list[str] = []
-    for i, step in reversed(list(enumerate(plan.steps, 1))):
-        if step.down is None:
-            out.append(f"-- step {i} ({one_line(change_label(step))} {one_line(object_label(step))}) is "
-                       f"irreversible: {one_line(step.irreversible_reason or 'no down SQL')}")  # fmt: skip
-        else:
-            out.append(
-                f"-- undo step {i}: {one_line(change_label(step))} {one_line(object_label(step))}"
-            )
-            out.extend(step.down)
-    return out
+def _sql_block(title: str, script: str) -> list[str]:
+    return [f"<details><summary>{title}</summary>", "", markdown.block(script, "sql"), "</details>"]
 
 
 def plan_markdown(plan: Plan, limit: int = 200) -> str:
@@ -77,11 +62,9 @@ def plan_markdown(plan: Plan, limit: int = 200) -> str:
     if len(plan.steps) > limit:
         out.append(f"\n… and {len(plan.steps) - limit} more steps (see the SQL below).")
     out.append("")
-    up = [f"-- step {i}: {one_line(change_label(s))} {one_line(object_label(s))}\n" + "\n".join(s.up)
-          for i, s in enumerate(plan.steps, 1)]  # fmt: skip
-    out += _sql_block("Up SQL (applied in this order)", up)
+    out += _sql_block("Up SQL (applied in this order)", plan.to_sql())
     out.append("")
-    out += _sql_block("Down SQL (undo, in this order)", _down_statements(plan))
+    out += _sql_block("Down SQL (undo, in this order)", plan.to_sql(down=True))
     if plan.lint:
         out += ["", "#### Lint"]
         out += [

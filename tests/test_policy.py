@@ -121,3 +121,11 @@ def test_an_empty_desired_state_is_refused(text: str) -> None:
 def test_names_in_messages_cannot_break_the_line() -> None:
     message = _refusal('SELECT "pg_sleep"(1), 1 AS "a\nb";')
     assert all(line.startswith(("the desired", "  ", "    ")) for line in message.splitlines())
+
+
+def test_a_language_name_holding_a_newline_stays_on_the_refusals_line() -> None:
+    message = _refusal(
+        'CREATE FUNCTION f() RETURNS int LANGUAGE "c\nDROP TABLE x" AS $$ SELECT 1 $$'
+    )
+    assert "functions in language c\\ndrop table x are not allowed" in message, message
+    assert not any(line.lstrip().startswith("drop table") for line in message.splitlines())

@@ -11,8 +11,6 @@ SQL is rendered from the index's name, table and body, never by editing its defi
 
 from __future__ import annotations
 
-import re
-
 from schema_assets import plan as hz
 from schema_assets.catalog.model import Index, Name
 from schema_assets.diff import phases
@@ -294,7 +292,6 @@ def _partition_index_names(ctx: Context) -> list[Change]:
     return out
 
 
-_PLAIN_COLUMN = re.compile(r"[a-z_][a-z0-9_$]*")
 NAMEDATALEN = 64
 
 
@@ -306,8 +303,10 @@ def auto_index_name(i: Index) -> str | None:
         name = f"{i.table}_pkey"
     else:
         columns = (*i.key_columns, *i.include_columns)
-        if not all(_PLAIN_COLUMN.fullmatch(c) for c in columns) or len(set(columns)) < len(columns):
-            return None  # expressions and repeated columns are named by other rules
+        # A key column as pg_get_indexdef shows it: a name it did not need to quote is the
+        # name itself; expressions, quoted names and repeats are named by other rules.
+        if any(ident(c) != c for c in columns) or len(set(columns)) < len(columns):
+            return None
         suffix = "idx" if not i.constraint_name else "key" if i.is_unique else "excl"
         name = "_".join((i.table, *columns, suffix))
     return name if len(name.encode()) < NAMEDATALEN else None

@@ -122,6 +122,11 @@ def vanilla_process(before_url: str, after_url: str) -> str:
     return run_process([sys.executable, __file__, "--vanilla", before_url, after_url])
 
 
+def one_connection(url: str):
+    """A snapshot as `plan_between` takes each side: both at once, one connection each."""
+    return take_snapshot(url, split=False)
+
+
 def phases(before_url: str, after_url: str) -> dict[str, float]:
     """Seconds per phase of the work `diff --format sql` does, in process."""
     from schema_assets.safety.lint import lint_plan
@@ -129,7 +134,7 @@ def phases(before_url: str, after_url: str) -> dict[str, float]:
     out: dict[str, float] = {}
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        before, after = pool.map(take_snapshot, (before_url, after_url))
+        before, after = pool.map(one_connection, (before_url, after_url))
     out["snapshots"] = time.perf_counter() - started
     started = time.perf_counter()
     plan = diff_snapshots(before, after)
@@ -159,7 +164,7 @@ def import_seconds() -> float:
 def ours(before_url: str, after_url: str):
     """In process: both snapshots at once, then the diff (for `--profile`)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        before, after = pool.map(take_snapshot, (before_url, after_url))
+        before, after = pool.map(one_connection, (before_url, after_url))
     return diff_snapshots(before, after)
 
 
@@ -192,7 +197,7 @@ def _only_bench(name, type_, parent_names) -> bool:
     return name == SCHEMA if type_ == "schema" else True
 
 
-def shipped_no_change(server: str, workdir: Path, repeat: int) -> float:
+def shipped_no_change(server: str, repeat: int) -> float:
     """`schema-assets plan` of the shipped warehouse against a database already at it, the
     shadow cached by a first run: median seconds of the whole process."""
 
@@ -319,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         print("no-change plan of the shipped warehouse ...", file=sys.stderr, flush=True)
-        nochange_s = shipped_no_change(server, workdir, args.repeat)
+        nochange_s = shipped_no_change(server, args.repeat)
         for n in sizes:
             print(f"N={n}: generating, loading and timing ...", file=sys.stderr, flush=True)
             runs = args.vanilla_repeat if n <= 2000 else 1

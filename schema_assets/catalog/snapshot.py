@@ -83,15 +83,10 @@ def take_snapshot(
     with _gc_paused():
         if isinstance(conn_or_url, str) and split:
             rows, version = _fetch_parallel(conn_or_url, params)
-        elif isinstance(conn_or_url, str):
-            from schema_assets.database import connect
-
-            first, second = _queries()
-            with connect(conn_or_url) as conn:
-                rows, version = _fetch_on(conn, first + second, params)
         else:
             first, second = _queries()
-            rows, version = _fetch_on(conn_or_url, first + second, params)
+            with _connection(conn_or_url) as conn:
+                rows, version = _fetch_on(conn, first + second, params)
         snap = _build(rows, version)
     log.debug(
         "snapshot: %d tables, %d indexes, %d constraints in %.0f ms",
@@ -99,6 +94,17 @@ def take_snapshot(
         (time.perf_counter() - started) * 1000,
     )  # fmt: skip
     return snap
+
+
+def _connection(
+    conn_or_url: psycopg.Connection | str,
+) -> contextlib.AbstractContextManager[psycopg.Connection]:
+    """The caller's connection as is, or one of our own for a URL (closed afterwards)."""
+    if isinstance(conn_or_url, str):
+        from schema_assets.database import connect
+
+        return connect(conn_or_url)
+    return contextlib.nullcontext(conn_or_url)
 
 
 def _run_queries(

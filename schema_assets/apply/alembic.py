@@ -305,10 +305,6 @@ def downgrade(cfg: Any, target: str) -> None:
     _command("downgrade", cfg, target)
 
 
-def stamp(cfg: Any, target: str) -> None:
-    _command("stamp", cfg, target)
-
-
 def current_revision(conn: psycopg.Connection) -> str | None:
     """Alembic's current revision, read straight from its version table (no Alembic needed)."""
     if history.scalar(conn, "SELECT to_regclass('schema_assets.alembic_version')") is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from schema_assets.apply.chain import History, desired_snapshot
 from schema_assets.apply.desired import DesiredState, freeze
 from schema_assets.apply.migration import ExecStep, Migration, build_migration
-from schema_assets.apply.revision import MAX_ID_LENGTH, render_revision, write_revision
+from schema_assets.apply.revision import MAX_ID_LENGTH, write_revision
 from schema_assets.config import Settings
 from schema_assets.plan import Plan
 
@@ -40,14 +40,6 @@ class NewRevision:
 
     def _relative(self) -> tuple[str, ...]:
         return tuple(f"{self.revision}/{p.name}" for p in self.desired.files)
-
-    def text(self) -> str:
-        """The revision file, exactly as `write` writes it."""
-        return render_revision(
-            self.migration, self.down_revision, desired=self._relative(),
-            desired_sha256=self.desired.sha256, summary=self.plan.summary(),
-            irreversible_baseline=BASELINE_IRREVERSIBLE if self.baseline else None,
-        )  # fmt: skip
 
     def write(self, versions_dir: Path) -> Path:
         """Freeze the schema files beside the revision, then write it."""

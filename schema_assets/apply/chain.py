@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-
 from schema_assets.apply.desired import DesiredState, frozen, snapshot
 from schema_assets.apply.revision import RevisionFile, revision_files
 from schema_assets.catalog import Snapshot, take_snapshot
@@ -156,9 +154,3 @@ class _nothing:
 
     def __exit__(self, *exc: object) -> None:
         return None
-
-
-def applied_revisions(conn: psycopg.Connection) -> list[str]:
-    from schema_assets.apply import history as records
-
-    return [r.version for r in records.applied(conn)]

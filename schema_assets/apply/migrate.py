@@ -14,7 +14,6 @@ mode writes into the code tree.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import shutil
 import time
@@ -336,8 +335,3 @@ def write_new_revision(
     if new is None:
         return Plan(), None
     return new.plan, new.write(history.versions_dir)
-
-
-def replace_backend(settings: Settings, backend: str) -> Settings:
-    """`--backend` for one run."""
-    return dataclasses.replace(settings, backend=backend, disable_alembic=False)

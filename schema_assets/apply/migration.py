@@ -92,10 +92,6 @@ class Migration:
             return None
         return join_sql(s for step in self.down for s in step.statements)
 
-    @property
-    def destructive_steps(self) -> list[ExecStep]:
-        return [s for s in self.up if s.destructive]
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "revision": self.revision,

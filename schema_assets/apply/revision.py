@@ -17,7 +17,7 @@ import hashlib
 import re
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -440,7 +440,3 @@ def revision_files(versions_dir: Path) -> dict[str, RevisionFile]:
         rf = read_revision_file(path)
         out[rf.revision] = rf
     return out
-
-
-def with_number(step: ExecStep, position: int) -> ExecStep:
-    return replace(step, number=position)

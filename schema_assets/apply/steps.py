@@ -230,10 +230,6 @@ class Undo:
     stopped_after: tuple[int, str] | None = None  # an irreversible finished step: kept
     problems: tuple[str, ...] = ()  # compensation that failed (the database is in between)
 
-    @property
-    def complete(self) -> bool:
-        return self.stopped_after is None and not self.problems
-
     def describe(self) -> str:
         """One paragraph for the error message and the history row."""
         done = []

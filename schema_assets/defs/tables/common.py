@@ -26,11 +26,6 @@ class WarehouseTable:
     schema: str
     name: str
 
-    @classmethod
-    def of(cls, qualified: str) -> WarehouseTable:
-        schema, _, name = qualified.partition(".")
-        return cls(schema, name)
-
     @property
     def key(self) -> dg.AssetKey:
         return dg.AssetKey([self.schema, self.name])

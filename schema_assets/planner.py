@@ -112,18 +112,20 @@ def plan_database(
     renames: dict[str, str] | None = None,
     using: dict[str, str] | None = None,
     fingerprints: bool = False,
+    live: Snapshot | None = None,
 ) -> Plan:
     """Migration bringing the live database at `url` to the state the schema files describe.
 
     Rename hints and USING expressions default to the project's settings; `fingerprints` as
-    in `plan_between`."""
+    in `plan_between`; `live`: a snapshot of `url` the caller already took."""
     files = list(files) if files is not None else list(settings.schema_files)
     renames = settings.renames if renames is None else renames
     using = settings.using if using is None else using
     with ThreadPoolExecutor(max_workers=2) as pool:
-        live_job = pool.submit(take_snapshot, url)
         target_job = pool.submit(shadow_snapshot, files, settings.shadow_server(url))
-        live, target = live_job.result(), target_job.result()
+        if live is None:
+            live = take_snapshot(url)  # meanwhile the shadow side is read on the other thread
+        target = target_job.result()
     plan = diff_snapshots(
         live, target, renames=renames,
         managed_partition_pattern=settings.managed_partition_pattern,

@@ -241,7 +241,7 @@ def validated_schema(
     started = time.perf_counter()
     try:
         live = take_snapshot(t.url)
-        remaining = plan_desired(t)
+        remaining = plan_desired(t, live)
         version, by_hand = by_hand_changes(t, live)
         validation = validate(live, load_config(t.settings.tool))
         mapping = check_mappings(live)

@@ -52,21 +52,13 @@ def target(
     return Target(dataclasses.replace(settings, schema_files=files), warehouse.url())
 
 
-def plan_desired(t: Target) -> Plan:
-    """Live warehouse → desired state, with shadows on the configured shadow server."""
-    from schema_assets.planner import plan_between, plan_database
+def plan_desired(t: Target, live: Snapshot | None = None) -> Plan:
+    """Live warehouse → desired state, with shadows on the configured shadow server
+    (`Settings.shadow_server`: SCHEMA_ASSETS_SHADOW_URL, else the warehouse's own); `live`:
+    the warehouse's snapshot when the caller has one."""
+    from schema_assets.planner import plan_database
 
-    s = t.settings
-    if not s.shadow_url:
-        return plan_database(t.url, s.schema_files, s)
-    return plan_between(
-        t.url,
-        [str(f) for f in s.schema_files],
-        server_url=s.shadow_url,
-        renames=s.renames,
-        managed_partition_pattern=s.managed_partition_pattern,
-        using=s.using,
-    )
+    return plan_database(t.url, t.settings.schema_files, t.settings, live=live)
 
 
 def desired_snapshot(t: Target) -> Snapshot:

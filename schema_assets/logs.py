@@ -5,19 +5,20 @@ from __future__ import annotations
 import logging
 
 from schema_assets.database import mask_secrets
-from schema_assets.render.text import visible
+from schema_assets.render.text import unbroken
 
 
 class MaskSecretsFilter(logging.Filter):
     """Rewrites each record so that URLs carry no password and names cannot forge log lines:
-    the message is masked and put on one line (control characters escaped visibly)."""
+    the message is masked and put on one line (control characters escaped visibly; text a
+    caller already escaped with `one_line` is not escaped a second time)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # pragma: no cover - malformed record: leave it to logging
             return True
-        safe = visible(mask_secrets(message))
+        safe = unbroken(mask_secrets(message))
         if safe != message or record.args:
             record.msg, record.args = safe, None
         return True

@@ -45,6 +45,16 @@ def visible(text: object) -> str:
     return "".join(_escape_char(ch) for ch in s)
 
 
+def unbroken(text: object) -> str:
+    """`text` on one line like `visible`, but backslashes kept as they are: for a sink (the
+    log) that receives both raw text and text already made `visible` by its caller, which
+    escaping again would double. Nothing can break the line either way."""
+    s = str(text)
+    if s.isprintable():
+        return s
+    return "".join(ch if ch == "\\" else _escape_char(ch) for ch in s)
+
+
 def one_line(text: object, limit: int | None = None) -> str:
     """`visible(text)`, cut to `limit` characters with an ellipsis when longer."""
     s = visible(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
@@ -114,6 +115,9 @@ class Column:
     __hash__ = _fields_hash
 
 
+_RANGE_KEY = re.compile(r"^RANGE \((\w+)\)$")
+
+
 @dataclass(frozen=True, eq=False)
 class Table:
     schema: str
@@ -153,6 +157,12 @@ class Table:
     @property
     def parent(self) -> Name | None:
         return self.parents[0] if self.is_partition and self.parents else None
+
+    @property
+    def range_column(self) -> str | None:
+        """The column of a one-column `RANGE (col)` partition key, else None."""
+        match = _RANGE_KEY.match(self.partition_key or "")
+        return match.group(1) if match else None
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 WINDOW_FILE = "partition_window.sql"
 #: Monthly partitions are named `<parent>_pYYYYMM` (the schema's util.create_monthly_partitions).
 MONTHLY = re.compile(r"_p(\d{4})(\d{2})$")
-_RANGE = re.compile(r"^RANGE \((\w+)\)$")
 MANIFEST_VERSION = "1"
 
 
@@ -276,11 +275,10 @@ def describe(snapshot: Snapshot, content: str = "") -> DesiredState:
             - {key}
         )
         partition_column = None
-        match = _RANGE.match(table.partition_key or "")
-        if table.kind == "p" and match:
+        if table.kind == "p" and table.range_column:
             found = [m for p in snapshot.partitions_of(key) if (m := _month_of(p.name))]
             if found:
-                partition_column = match.group(1)
+                partition_column = table.range_column
                 months += found
         kind = "partitioned table" if table.kind == "p" else "table"
         out.append(

@@ -12,7 +12,6 @@ from schema_assets.catalog.model import Table
 from schema_assets.diff.sqltext import literal, qualified
 from schema_assets.validation.rules.base import Hit, RuleContext, qname, rule
 
-_RANGE_KEY = re.compile(r"^RANGE \((\w+)\)$")
 _RANGE_BOUND = re.compile(r"^FOR VALUES FROM \((.+)\) TO \((.+)\)$")
 #: Names the warehouse gives partitions: <parent>_pYYYYMM[DD] and <parent>_default.
 PARTITION_NAME = re.compile(r"^(?P<parent>.+)_(?:p\d{6}(?:\d{2})?|default)$")
@@ -81,8 +80,7 @@ def par001(ctx: RuleContext) -> Iterator[Hit]:
     now = pd.Timestamp(ctx.now)
     until = _month_start(ctx.now, 2)
     for table in _partitioned(ctx):
-        match = _RANGE_KEY.match(table.partition_key or "")
-        column = table.column(match.group(1)) if match else None
+        column = table.column(table.range_column) if table.range_column else None
         if column is None or not column.type.startswith(_TIME_TYPES):
             continue  # only time-ranged tables have a "now"
         gap = first_uncovered(_ranges(ctx.snapshot.partitions_of(table.key)), now, until)

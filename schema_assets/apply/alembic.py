@@ -314,8 +314,10 @@ def current_revision(conn: psycopg.Connection) -> str | None:
 
 def set_current(conn: psycopg.Connection, revision: str | None) -> None:
     """Point Alembic's version table at `revision` (creating it): the direct backend keeps
-    Alembic in step with what it applied, so either backend can carry on."""
-    history.ensure(conn)
+    Alembic in step with what it applied, so either backend can carry on. Only the schema is
+    created here: `history.ensure` (whose `ALTER TABLE … IF NOT EXISTS` takes an ACCESS
+    EXCLUSIVE lock on `schema_version`) is run once per command by every caller."""
+    conn.execute(history.DDL[0])  # CREATE SCHEMA IF NOT EXISTS schema_assets
     conn.execute(VERSION_TABLE_DDL)
     conn.execute("DELETE FROM schema_assets.alembic_version")
     if revision is not None:

@@ -110,13 +110,7 @@ def apply(
     if dry_run or rehearse:
         from schema_assets.cli.safety_cmd import preview
 
-        try:
-            preview(
-                _settings(backend), rehearse=rehearse, allow_destructive=allow_destructive, fmt=fmt
-            )
-        finally:
-            if fmt == "text":
-                _echo_irreversible(_settings(backend))
+        preview(_settings(backend), rehearse=rehearse, allow_destructive=allow_destructive, fmt=fmt)
         return
     from schema_assets.cli.safety_cmd import enforce_lint
 
@@ -127,31 +121,20 @@ def apply(
     )  # fmt: skip
 
 
-def _echo_irreversible(settings: Settings) -> None:
-    """After the dry-run plan: its irreversible steps and where a failure would stop."""
-    from schema_assets.apply.choose import irreversible_notice
-    from schema_assets.planner import plan_database
-
-    plan = plan_database(_url(settings), settings.schema_files, settings)
-    for line in irreversible_notice(plan):
-        click.echo(line)
-
-
 def run_apply(
     settings: Settings,
     *,
     allow_destructive: bool | None = None,
     message: str = "auto",
-    dry_run: bool = False,
     fmt: str = "text",
     repair_drift: bool = False,
 ) -> None:
-    """Body of `apply`, shared with options added by other layers (e.g. --dry-run)."""
+    """Body of `apply` (a real one: `--dry-run` and `--rehearse` are `preview`)."""
     from schema_assets.apply import choose
 
     result = choose.migrate(
         _url(settings), settings, allow_destructive=allow_destructive, message=message,
-        dry_run=dry_run, repair_drift=repair_drift,
+        repair_drift=repair_drift,
     )  # fmt: skip
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))
@@ -159,9 +142,6 @@ def run_apply(
     click.echo(f"backend: {result.backend} ({result.reason})")
     if result.skipped:
         click.echo("no changes: the database already matches the schema files")
-        return
-    if result.dry_run:
-        click.echo(result.plan.to_sql(), nl=False)
         return
     if result.repaired:
         click.echo("drift repaired first (recorded as a repair in schema_assets.schema_version)")

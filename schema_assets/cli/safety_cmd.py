@@ -82,7 +82,7 @@ def preview(settings, *, rehearse: bool, allow_destructive: bool | None, fmt: st
     Exits 3 (after printing) when a real apply would refuse the plan (destructive steps not
     allowed, lint rules configured as errors), 4 when the rehearsal failed.
     """
-    from schema_assets.apply.choose import refuse_destructive
+    from schema_assets.apply.choose import irreversible_notice, refuse_destructive
     from schema_assets.database import server_url
     from schema_assets.errors import ApplyError
     from schema_assets.planner import plan_database
@@ -105,6 +105,8 @@ def preview(settings, *, rehearse: bool, allow_destructive: bool | None, fmt: st
         if report is not None:
             click.echo(report.to_text())
         click.echo("dry run: nothing was changed" if not rehearse else "live database untouched")
+        for line in irreversible_notice(plan):  # its irreversible steps, where a failure stops
+            click.echo(line)
     if report is not None and not report.ok:
         raise ApplyError(f"the rehearsal failed, a real apply would too: {report.error}")
     allow = settings.allow_destructive if allow_destructive is None else allow_destructive

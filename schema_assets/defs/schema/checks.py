@@ -21,7 +21,7 @@ import dagster as dg
 from schema_assets.defs.alerts.content import mapping_findings, validation_findings
 from schema_assets.defs.alerts.sinks import Finding
 from schema_assets.defs.schema import render
-from schema_assets.defs.text import md_text, one_line
+from schema_assets.defs.text import md_code, md_text, one_line
 from schema_assets.plan import Plan
 
 ERROR = dg.AssetCheckSeverity.ERROR
@@ -180,7 +180,7 @@ def lint_verdict(plan: Plan) -> Verdict:
     findings = list(plan.lint)
     by_rule = Counter(str(f.get("rule", "?")) for f in findings)
     lines = [
-        f"- step {md_text(f.get('step', '?'))}: `{md_text(f.get('rule', '?'))}` "
+        f"- step {md_text(f.get('step', '?'))}: {md_code(f.get('rule', '?'))} "
         f"{md_text(f.get('message', ''))}"
         for f in findings[:200]
     ]

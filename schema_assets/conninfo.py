@@ -21,11 +21,11 @@ from schema_assets.render.text import visible
 
 _SCHEME = re.compile(r"(?i)(postgres(?:ql)?)(\+[A-Za-z0-9_]+)?://")
 #: What may follow the `@` that ends the userinfo: hosts, then an optional /dbname and ?query.
-#: Neither hosts nor the database name hold an unencoded `@` or `/`, which is how an `@` inside
-#: a password is told from the one that ends it.
+#: No part of it holds an unencoded `@` (hosts and the database name no `/` either), so the `@`
+#: that ends a password holding `@`, `?` or `/` is the last one.
 _TAIL = re.compile(
     r"(?P<hosts>[^@/?#]*)(?:/(?P<db>[^@/?]*))?"
-    r"(?:\?(?P<query>(?:[^=&@]+=[^&]*)(?:&[^=&@]+=[^&]*)*)?)?\Z",
+    r"(?:\?(?P<query>(?:[^=&@]+=[^&@]*)(?:&[^=&@]+=[^&@]*)*)?)?\Z",
     re.S,
 )
 #: `password=...` in a key=value conninfo or a URI query (quoted values with \\ escapes).
@@ -172,6 +172,7 @@ def _parse_uri(text: str) -> ConnInfo:
             params.append(("user", unquote(user)))
         if sep:
             params.append(("password", unquote(password)))
+            remember_secret(password)  # as written too: text may quote the URL undecoded
     t = _TAIL.match(tail)
     if t is None:
         hosts_text, db, query = tail.split("/", 1)[0], None, None

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from schema_assets.config import SCHEMA_FILES
 from schema_assets.database import (
@@ -21,6 +22,13 @@ from schema_assets.database import (
 from schema_assets.sqlfiles import apply_sql_files
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The suite is reproducible: every run (CI's included) tries the same examples, so a red run is
+# a regression, not a new draw. `HYPOTHESIS_PROFILE=explore` draws fresh examples each run, to
+# look for new failures (a failure found that way becomes an explicit test).
+settings.register_profile("reproducible", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "reproducible"))
 
 
 @pytest.fixture(autouse=True)

@@ -89,3 +89,9 @@ def test_sqlalchemy_url_round_trips_a_password_with_specials() -> None:
 )
 def test_masked_forms_read_naturally(url: str, masked: str) -> None:
     assert mask_url(url) == masked
+
+
+def test_an_at_then_a_query_inside_the_password_is_still_the_password() -> None:
+    info = parse("postgresql://trader:0000@?0=@db.example:5432/wh?sslmode=require")
+    assert info.password == "0000@?0="
+    assert info.get("host") == "db.example" and info.get("sslmode") == "require"

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import resources
@@ -17,6 +15,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from schema_assets.catalog.model import Snapshot
+from schema_assets.gcpause import gc_paused
 
 log = logging.getLogger(__name__)
 
@@ -28,19 +27,6 @@ EXCLUDED_SCHEMAS = ("information_schema", *TOOL_SCHEMAS)
 @cache
 def query_text(kind: str) -> str:
     return resources.files("schema_assets.catalog.queries").joinpath(f"{kind}.sql").read_text()
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Reading ~100k rows into small objects (none cyclic) triggers the cyclic GC over and
-    over; pausing it makes a 2,000-table snapshot about a fifth faster."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _queries() -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -80,7 +66,7 @@ def take_snapshot(
     """
     started = time.perf_counter()
     params = {"excluded": list(excluded_schemas)}
-    with _gc_paused():
+    with gc_paused():
         if isinstance(conn_or_url, str) and split:
             rows, version = _fetch_parallel(conn_or_url, params)
         else:

@@ -12,6 +12,7 @@ from schema_assets.diff.casts import parse_using
 from schema_assets.diff.context import build_context
 from schema_assets.diff.order import order_changes
 from schema_assets.diff.renames import apply_hints, flag_possible_renames, parse_hints
+from schema_assets.gcpause import gc_paused
 from schema_assets.plan import Plan
 
 __all__ = ["diff_snapshots"]
@@ -32,15 +33,16 @@ def diff_snapshots(
     `using` maps "schema.table.column" to the expression converting that column's values
     when its type changes without a cast (see casts.py).
     """
-    hints = parse_hints(renames)
-    renamed, changes = apply_hints(source, target, hints)
-    ctx = build_context(renamed, target, managed_partition_pattern, parse_using(using))
     from schema_assets.catalog.kinds import comparators
 
-    for compare in comparators():
-        changes.extend(compare(ctx))
-    changes, rename_warnings = flag_possible_renames(changes, renamed, target)
-    ordered = order_changes(changes)
+    with gc_paused():  # comparing two large snapshots: see gcpause.py
+        hints = parse_hints(renames)
+        renamed, changes = apply_hints(source, target, hints)
+        ctx = build_context(renamed, target, managed_partition_pattern, parse_using(using))
+        for compare in comparators():
+            changes.extend(compare(ctx))
+        changes, rename_warnings = flag_possible_renames(changes, renamed, target)
+        ordered = order_changes(changes)
     return Plan(
         steps=tuple(c.to_step() for c in ordered),
         source=source_label,

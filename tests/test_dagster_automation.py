@@ -72,3 +72,64 @@ def test_no_table_run_while_a_blocking_check_fails_then_tables_follow(
     # The roots first; every table asset depends on validated_schema and now may run.
     assert {"ref/exchanges", "ref/instruments", "raw/ingest_log"} <= requested
     assert all(not key.startswith("schema") for key in requested)
+
+
+def _unready_inputs(defs: dg.Definitions, instance, requested: set[str]) -> dict[str, list[str]]:
+    """Requested assets whose *step* reads a table that is neither materialized nor requested
+    into the same run. A loader's multi-asset is one step: when any of its tables is
+    requested, all of them run, reading the inputs of every one of them."""
+    graph = defs.resolve_asset_graph()
+    out: dict[str, list[str]] = {}
+    for user_key in sorted(requested):
+        key = dg.AssetKey.from_user_string(user_key)
+        step = defs.get_assets_def(key)
+        for output in step.keys:
+            for dep in graph.get(output).parent_keys:
+                if dep in step.keys or dep == dg.AssetKey("validated_schema"):
+                    continue
+                materialized = instance.get_latest_materialization_event(dep) is not None
+                same_run = dep.to_user_string() in requested and (
+                    graph.get(dep).partitions_def == step.partitions_def
+                )
+                if not (materialized or same_run):
+                    out.setdefault(user_key, []).append(dep.to_user_string())
+    return out
+
+
+def test_a_loader_step_is_requested_only_once_every_table_it_reads_can_be_there(
+    shipped_defs, warehouse_db, instance
+):
+    # Seen in the UI on a fresh clone: the first tick requested the monthly tables (one run
+    # per partition) and ml/models, whose own inputs were there; its step also writes
+    # ml/training_examples, which reads staging/bars, so the step ran before any bar existed
+    # and failed ("only 0 complete training examples").
+    _migrate(warehouse_db)
+    _, cursor = _requested(shipped_defs, instance)  # the sensor's first tick: nothing proven
+    assert all(check_results(_prove(instance, warehouse_db)).values())
+    requested, _ = _requested(shipped_defs, instance, cursor)
+    assert requested, "the proven, empty warehouse requests its root tables"
+    assert _unready_inputs(shipped_defs, instance, requested) == {}
+
+
+def test_a_waiting_step_runs_once_the_latest_month_of_its_inputs_is_loaded(
+    shipped_defs, warehouse_db, instance
+):
+    # Older months missing must not hold the step back for ever: automation loads only the
+    # latest month; older ones come from a backfill.
+    _migrate(warehouse_db)
+    _, cursor = _requested(shipped_defs, instance)
+    assert all(check_results(_prove(instance, warehouse_db)).values())
+    requested, cursor = _requested(shipped_defs, instance, cursor)
+    assert "ml/models" not in requested
+    graph = shipped_defs.resolve_asset_graph()
+    training = shipped_defs.get_assets_def(dg.AssetKey.from_user_string("ml/models")).keys
+    for key in graph.materializable_asset_keys:
+        node = graph.get(key)
+        if key in training or key == dg.AssetKey("validated_schema") or node.group_name == "schema":
+            continue
+        partitions = node.partitions_def
+        latest = partitions.get_last_partition_key() if partitions else None
+        instance.report_runless_asset_event(dg.AssetMaterialization(key, partition=latest))
+    requested, _ = _requested(shipped_defs, instance, cursor)
+    assert {key.to_user_string() for key in training} <= requested
+    assert _unready_inputs(shipped_defs, instance, requested) == {}

@@ -17,8 +17,32 @@ VALIDATED_SCHEMA = dg.AssetKey("validated_schema")
 LABEL = "eager once the schema is proven"
 
 
-def table_condition() -> dg.AutomationCondition:
+def _ready(step: dg.AssetSelection) -> dg.AutomationCondition:
+    """Every table read, apart from those its own step writes, has its latest data (its latest
+    month, for a monthly table) and is not being written. Older months missing do not block:
+    automation loads the latest month, older ones come from a backfill."""
+    latest_missing = (
+        dg.AutomationCondition.missing()
+        & dg.AutomationCondition.in_latest_time_window()
+        & ~dg.AutomationCondition.will_be_requested()
+    )
+    inputs_missing = dg.AutomationCondition.any_deps_match(latest_missing).ignore(step)
+    inputs_in_progress = dg.AutomationCondition.any_deps_in_progress().ignore(step)
+    return (~inputs_missing & ~inputs_in_progress).with_label("inputs ready")
+
+
+def table_condition(
+    key: dg.AssetKey | None = None, step: tuple[dg.AssetKey, ...] = ()
+) -> dg.AutomationCondition:
+    """The condition of table asset `key`; `step` lists every table its loader writes.
+
+    A loader is one step: when one of its tables is requested, all of them run, reading the
+    inputs of every one. So a table is requested only while the other tables of its step are
+    ready too: otherwise `ml/models`, whose own inputs were there, ran the training step on a
+    fresh warehouse before `staging/bars`, which `ml/training_examples` reads, was loaded.
+    """
     schema = dg.AssetSelection.assets(VALIDATED_SCHEMA)
+    own_step = dg.AssetSelection.assets(*step)
     triggered = (
         dg.AutomationCondition.newly_missing()
         | dg.AutomationCondition.any_deps_updated().ignore(schema)
@@ -28,14 +52,19 @@ def table_condition() -> dg.AutomationCondition:
             & dg.AutomationCondition.any_deps_updated().allow(schema)
         )
     ).since_last_handled()  # type: ignore[misc]  # dagster's self type: AssetKey | AssetCheckKey
-    return (
+    condition = (
         dg.AutomationCondition.in_latest_time_window()
         & triggered
-        & ~dg.AutomationCondition.any_deps_missing()
-        & ~dg.AutomationCondition.any_deps_in_progress()
+        & _ready(own_step)
         & ~dg.AutomationCondition.in_progress()
         & dg.AutomationCondition.all_deps_blocking_checks_passed()
-    ).with_label(LABEL)
+    )
+    for sibling in step:
+        if sibling != key:
+            condition = condition & dg.AutomationCondition.asset_matches(
+                sibling, _ready(own_step)
+            ).with_label(f"{sibling.to_user_string()} (same step) ready")
+    return condition.with_label(LABEL)
 
 
 def table_automation_sensor(selection: dg.AssetSelection) -> dg.AutomationConditionSensorDefinition:

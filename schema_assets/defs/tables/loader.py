@@ -112,6 +112,7 @@ def loader_asset(
     tables = [t for t in (desired.table(name) for name in loader.writes) if t is not None]
     partitions = monthly_partitions(desired) if loader.monthly else None
     known = {t.qualified for t in desired.tables}
+    step = tuple(asset_key(t.qualified) for t in tables)
     specs = [
         table_spec(
             table,
@@ -119,7 +120,7 @@ def loader_asset(
             deps=[d for d in _inputs(loader, table) if d in known],
             partitions_def=partitions,
             loader_version=loader.version,
-            automation_condition=table_condition(),
+            automation_condition=table_condition(asset_key(table.qualified), step),
         )
         for table in tables
     ]

@@ -17,24 +17,28 @@ VALIDATED_SCHEMA = dg.AssetKey("validated_schema")
 LABEL = "eager once the schema is proven"
 
 
-def _ready(step: dg.AssetSelection) -> dg.AutomationCondition:
-    """Every table read, apart from those its own step writes, has its latest data (its latest
-    month, for a monthly table) and is not being written. Older months missing do not block:
-    automation loads the latest month, older ones come from a backfill."""
+def _ready(skipped: dg.AssetSelection) -> dg.AutomationCondition:
+    """Every table read, apart from `skipped` (those its own step writes, and those no loader
+    of this project writes: Dagster never sees them materialized), has its latest data (its
+    latest month, for a monthly table) and is not being written. Older months missing do not
+    block: automation loads the latest month, older ones come from a backfill."""
     latest_missing = (
         dg.AutomationCondition.missing()
         & dg.AutomationCondition.in_latest_time_window()
         & ~dg.AutomationCondition.will_be_requested()
     )
-    inputs_missing = dg.AutomationCondition.any_deps_match(latest_missing).ignore(step)
-    inputs_in_progress = dg.AutomationCondition.any_deps_in_progress().ignore(step)
+    inputs_missing = dg.AutomationCondition.any_deps_match(latest_missing).ignore(skipped)
+    inputs_in_progress = dg.AutomationCondition.any_deps_in_progress().ignore(skipped)
     return (~inputs_missing & ~inputs_in_progress).with_label("inputs ready")
 
 
 def table_condition(
-    key: dg.AssetKey | None = None, step: tuple[dg.AssetKey, ...] = ()
+    key: dg.AssetKey | None = None,
+    step: tuple[dg.AssetKey, ...] = (),
+    external: tuple[dg.AssetKey, ...] = (),
 ) -> dg.AutomationCondition:
-    """The condition of table asset `key`; `step` lists every table its loader writes.
+    """The condition of table asset `key`; `step` lists every table its loader writes,
+    `external` the tables no loader writes.
 
     A loader is one step: when one of its tables is requested, all of them run, reading the
     inputs of every one. So a table is requested only while the other tables of its step are
@@ -42,7 +46,7 @@ def table_condition(
     fresh warehouse before `staging/bars`, which `ml/training_examples` reads, was loaded.
     """
     schema = dg.AssetSelection.assets(VALIDATED_SCHEMA)
-    own_step = dg.AssetSelection.assets(*step)
+    skipped = dg.AssetSelection.assets(*step, *external)
     triggered = (
         dg.AutomationCondition.newly_missing()
         | dg.AutomationCondition.any_deps_updated().ignore(schema)
@@ -55,14 +59,14 @@ def table_condition(
     condition = (
         dg.AutomationCondition.in_latest_time_window()
         & triggered
-        & _ready(own_step)
+        & _ready(skipped)
         & ~dg.AutomationCondition.in_progress()
         & dg.AutomationCondition.all_deps_blocking_checks_passed()
     )
     for sibling in step:
         if sibling != key:
             condition = condition & dg.AutomationCondition.asset_matches(
-                sibling, _ready(own_step)
+                sibling, _ready(skipped)
             ).with_label(f"{sibling.to_user_string()} (same step) ready")
     return condition.with_label(LABEL)
 

@@ -105,9 +105,13 @@ def _inputs(loader: Loader, table: DesiredTable) -> list[str]:
 
 
 def loader_asset(
-    loader: Loader, desired: DesiredState, config: DagsterConfig
+    loader: Loader,
+    desired: DesiredState,
+    config: DagsterConfig,
+    external: tuple[dg.AssetKey, ...] = (),
 ) -> dg.AssetsDefinition:
-    """One multi-asset running `loader` and reporting every table it wrote."""
+    """One multi-asset running `loader` and reporting every table it wrote; `external` are
+    the tables no loader writes (automation does not wait for them)."""
     # The tables the schema files define (build_table_assets passes loaders with all of them).
     tables = [t for t in (desired.table(name) for name in loader.writes) if t is not None]
     partitions = monthly_partitions(desired) if loader.monthly else None
@@ -120,7 +124,7 @@ def loader_asset(
             deps=[d for d in _inputs(loader, table) if d in known],
             partitions_def=partitions,
             loader_version=loader.version,
-            automation_condition=table_condition(asset_key(table.qualified), step),
+            automation_condition=table_condition(asset_key(table.qualified), step, external),
         )
         for table in tables
     ]
@@ -176,8 +180,9 @@ def build_table_assets(
                 raise BadInputError(f"{table} is written by both {owners[table]} and {loader.name}")
             owners[table] = loader.name
     active = [loader for loader in loaders if _check_loader(loader, desired)]
-    assets = [loader_asset(loader, desired, config) for loader in active]
     written = {t for loader in active for t in loader.writes}
+    unwritten = tuple(asset_key(t.qualified) for t in desired.tables if t.qualified not in written)
+    assets = [loader_asset(loader, desired, config, unwritten) for loader in active]
     partitions = monthly_partitions(desired)
     external = [
         table_spec(

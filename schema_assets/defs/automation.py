@@ -6,7 +6,8 @@ and the schema was just proven (a fresh warehouse, a new table) — and only whi
 blocking check of its dependencies passes. Every table asset depends on `validated_schema`,
 which carries the post-apply blocking checks, so no table runs while the schema it sits on
 failed them. Otherwise updates of `validated_schema` trigger nothing: a migration re-runs
-only the tables whose definition it changed (through their code version).
+only the tables whose definition it changed (through their code version). A loader is one
+step, so a table also waits for the inputs of the other tables its step writes.
 """
 
 from __future__ import annotations

@@ -25,9 +25,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pglast import parse_sql
-from pglast.parser import ParseError, scan
-
 from schema_assets.errors import BadInputError
 from schema_assets.render.text import one_line
 
@@ -229,6 +226,8 @@ def _unquote(token_text: str) -> str | None:
 
 def scan_body(body: str, depth: int = 0) -> list[str]:
     """Reasons a function or DO body is refused (empty: accepted)."""
+    from pglast.parser import scan  # on first use: see render.sql._keywords
+
     try:
         tokens = scan(body)
     except Exception:  # pglast scans any text; a failure means we cannot vouch for it
@@ -292,6 +291,8 @@ def statement_reasons(node: Any, text: str = "") -> list[str]:
 
 def _command(text: str) -> str:
     """The statement's leading keywords (`CREATE ROLE`, `COMMENT ON DATABASE`) for messages."""
+    from pglast.parser import scan
+
     try:
         tokens = scan(text)
     except Exception:
@@ -358,6 +359,9 @@ def check_statements(statements: Sequence[Any]) -> None:
 
     `statements` are `sqlfiles.SqlStatement`s (file, line, text).
     """
+    from pglast import parse_sql
+    from pglast.parser import ParseError
+
     if not statements:
         raise EmptyDesiredStateError(
             "the desired state is empty (no statement in the schema files): planning it would "

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-from pglast import parser as pg_parser
 
 from schema_assets.errors import BadInputError, SqlFileError
 
@@ -63,6 +62,8 @@ def read_sql_file(path: Path | str) -> str:
 
 def split_statements(text: str, file: str = "<sql>") -> list[SqlStatement]:
     """Split into statements; a syntax error raises SqlFileError with the offending line."""
+    from pglast import parser as pg_parser  # on first use: see render.sql._keywords
+
     try:
         pg_parser.parse_sql(text)
     except pg_parser.ParseError as exc:

@@ -65,6 +65,25 @@ def test_a_quoted_identifier_creates_exactly_that_name(conn: psycopg.Connection,
     assert names == [name]
 
 
+def test_every_keyword_and_plain_word_renders_as_quote_ident_renders_it(
+    conn: psycopg.Connection,
+) -> None:
+    # The keyword list is read from pglast's data file without importing pglast (render/sql.py);
+    # the server's own quote_ident is the reference, over every keyword pglast knows.
+    from pglast import keywords
+
+    every = (
+        keywords.RESERVED_KEYWORDS
+        | keywords.COL_NAME_KEYWORDS
+        | keywords.TYPE_FUNC_NAME_KEYWORDS
+        | keywords.UNRESERVED_KEYWORDS
+    )
+    words = sorted(every | {"plain", "x1", "_under", "Capital", "with space"})
+    rows = conn.execute("SELECT w, quote_ident(w) FROM unnest(%s::text[]) w", (words,)).fetchall()
+    assert len(rows) == len(words)
+    assert [(w, sql.ident(w)) for w, _ in rows] == rows
+
+
 @EXAMPLES
 @given(value=TEXT, conforming=st.booleans())
 def test_a_literal_means_exactly_its_value_under_either_string_setting(

@@ -71,6 +71,26 @@ def test_db_url_command_starts_embedded_server_and_prints_url(tmp_path: Path) ->
         stop_embedded_server(tmp_path / ".schema_assets" / "pg")
 
 
+def test_db_stop_command_stops_the_embedded_server_and_the_next_command_restarts_it(
+    tmp_path: Path,
+) -> None:
+    env = {"SCHEMA_ASSETS_HOME": str(tmp_path), "DATABASE_URL": ""}
+    pgdata = tmp_path / ".schema_assets" / "pg"
+    try:
+        url = run_cli("db", "url", env=env).stdout.strip()
+        assert (pgdata / "postmaster.pid").exists()
+        stopped = run_cli("db", "stop", env=env)
+        assert stopped.returncode == 0, stopped.stderr
+        assert not (pgdata / "postmaster.pid").exists()
+        assert "stopped" in stopped.stderr
+        again = run_cli("db", "stop", env=env)
+        assert again.returncode == 0 and "not running" in again.stderr
+        assert run_cli("db", "url", env=env).stdout.strip() == url
+        assert scalar(url, "SELECT current_database()") == "warehouse"
+    finally:
+        stop_embedded_server(pgdata)
+
+
 def test_db_url_command_masks_password_of_database_url() -> None:
     env = {"DATABASE_URL": "postgresql://u:hunter2@127.0.0.1:1/x"}
     result = run_cli("db", "url", env=env)

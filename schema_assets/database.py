@@ -227,7 +227,7 @@ def scratch_database(
 
 
 def stop_embedded_server(pgdata: Path, mode: str = "fast") -> None:
-    """Stop an embedded server started by `start_embedded_server` (tests, `schema-assets db stop`)."""
+    """Stop an embedded server started by `start_embedded_server` (tests, `db stop`)."""
     import pwd
     import subprocess
 

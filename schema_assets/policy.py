@@ -160,7 +160,8 @@ class Violation:
 
     def __str__(self) -> str:
         first = self.statement.strip().splitlines()[0] if self.statement.strip() else ""
-        return f"{one_line(self.file)}:{self.line}: {self.reason}\n    in statement: {one_line(first, 120)}"
+        where = f"{one_line(self.file)}:{self.line}"
+        return f"{where}: {self.reason}\n    in statement: {one_line(first, 120)}"
 
 
 class StatementPolicyError(BadInputError):
@@ -272,8 +273,8 @@ def _function_reasons(stmt: dict[str, Any]) -> list[str]:
         language = language or "sql"
     if language not in _SAFE_LANGUAGES:
         return [
-            f"functions in language {one_line(language) or '?'} are not allowed (only sql and plpgsql: "
-            "others run code outside the database or load libraries)"
+            f"functions in language {one_line(language) or '?'} are not allowed (only sql and "
+            "plpgsql: others run code outside the database or load libraries)"
         ]
     reasons: list[str] = []
     for text in body:

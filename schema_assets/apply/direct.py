@@ -2,8 +2,9 @@
 
 Each transactional step commits in a transaction of its own; a non-transactional step
 (`CREATE INDEX CONCURRENTLY`, `VALIDATE CONSTRAINT`, `ALTER TYPE ... ADD VALUE`) runs alone
-in autocommit. History is written after the last step, never under a step's table lock. Every step goes through the shared step runner (`apply.steps`) and is recorded
-in `schema_version_steps`: a killed run resumes after the last finished step, a failed one is
+in autocommit. History is written after the last step, never under a step's table lock.
+Every step goes through the shared step runner (`apply.steps`) and is recorded in
+`schema_version_steps`: a killed run resumes after the last finished step, a failed one is
 undone. The result is recorded in `schema_version`, and Alembic's version table is kept
 pointing at the same revision, so either backend can carry on after the other.
 """
@@ -40,11 +41,12 @@ def run_steps(
 
     One step per transaction is lock hygiene: a table lock is held for that step's statements
     only, never across the next step's lock wait, a catalog read or a history write. After
-    the last step, `finish(results)` runs with no transaction open and writes history in one of its
-    own (the step records make a run killed in between resume straight to it). Progress is recorded under `key`; steps
-    already recorded there are skipped (resume). When a step fails, its transaction is rolled
-    back and the rest of the migration is compensated (`steps.undo_failed`; not for
-    rollbacks: `compensate=False`); the ApplyError raised says what that did.
+    the last step, `finish(results)` runs with no transaction open and writes history in one
+    of its own (the step records make a run killed in between resume straight to it).
+    Progress is recorded under `key`; steps already recorded there are skipped (resume). When
+    a step fails, its transaction is rolled back and the rest of the migration is compensated
+    (`steps.undo_failed`; not for rollbacks: `compensate=False`); the ApplyError raised says
+    what that did.
     """
     done = history.finished_steps(conn, key)
     if done:

@@ -51,9 +51,8 @@ def emit(plan, fmt: str, allow_destructive: bool, settings: Settings) -> None:
     """Print the plan; exit 3 (after printing) when destructive steps are not allowed."""
     from schema_assets.safety.lint import check_lint, format_findings, lint_plan
 
-    plan = lint_plan(
-        plan, settings
-    )  # squawk findings: in md/json output, as comments after the SQL
+    # squawk findings: in md/json output, as comments after the SQL
+    plan = lint_plan(plan, settings)
     text = {"sql": plan.to_sql, "md": plan.to_markdown, "json": plan.to_json}[fmt]()
     click.echo(text.rstrip("\n"))
     if fmt == "sql" and plan.lint:

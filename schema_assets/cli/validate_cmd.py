@@ -27,7 +27,7 @@ _schema_option = click.option(
 )  # fmt: skip
 
 
-def _snapshot(schema_files: tuple[Path, ...]):
+def _snapshot(schema_files: tuple[Path, ...], settings: Settings):
     """Snapshot of the files' schema (via the shadow) or of the live database."""
     from schema_assets.database import server_url
 
@@ -37,11 +37,10 @@ def _snapshot(schema_files: tuple[Path, ...]):
             raise BadInputError(f"no such schema file: {', '.join(missing)}")
         from schema_assets.shadow import shadow_snapshot
 
-        settings = Settings.from_env()
         return shadow_snapshot(list(schema_files), settings.shadow_server(server_url(settings)))
     from schema_assets.catalog import take_snapshot
 
-    return take_snapshot(server_url(Settings.from_env()))
+    return take_snapshot(server_url(settings))
 
 
 def _parse_now(value: str | None) -> dt.datetime | None:
@@ -74,11 +73,10 @@ def validate_command(fmt: str, schema_files: tuple[Path, ...], now: str | None) 
     """
     from schema_assets.validation.engine import load_config, validate
 
-    config = load_config(
-        Settings.from_env().tool
-    )  # bad configuration fails before touching the database
+    settings = Settings.from_env()
+    config = load_config(settings.tool)  # bad configuration fails before touching the database
     moment = _parse_now(now)
-    _finish(validate(_snapshot(schema_files), config, now=moment), fmt)
+    _finish(validate(_snapshot(schema_files, settings), config, now=moment), fmt)
 
 
 @click.command("check-mapping")
@@ -100,7 +98,7 @@ def check_mapping_command(
     from schema_assets.validation.mapping import check_mappings, load_mappings
 
     mappings = load_mappings(list(sources) or None)
-    _finish(check_mappings(_snapshot(schema_files), mappings), fmt)
+    _finish(check_mappings(_snapshot(schema_files, Settings.from_env()), mappings), fmt)
 
 
 def register(group: click.Group) -> None:

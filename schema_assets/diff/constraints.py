@@ -3,8 +3,9 @@
 On a table that already exists, a new FOREIGN KEY or CHECK is added NOT VALID (brief lock,
 no scan) and validated in a separate step under SHARE UPDATE EXCLUSIVE; a PRIMARY KEY or
 UNIQUE that an existing unique index already enforces adopts it (USING INDEX, NOT NULLs
-set first), and a new one gets its index built CONCURRENTLY first, then adopted the same way. Constraints cloned onto partitions or inherited from a parent are the parent's
-business, except their names: on a new partitioned table they are created first under the
+set first), and a new one gets its index built CONCURRENTLY first, then adopted the same
+way. Constraints cloned onto partitions or inherited from a parent are the parent's business,
+except their names: on a new partitioned table they are created first under the
 target's names and the parent's constraint attaches them.
 """
 

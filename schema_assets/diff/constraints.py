@@ -27,7 +27,7 @@ from schema_assets.diff.change import (
 from schema_assets.diff.context import Context, per_diff
 from schema_assets.diff.indexes import children_of, index_sql, recreated_indexes
 from schema_assets.diff.partitions import kept_by_membership
-from schema_assets.diff.promote import promoted_indexes
+from schema_assets.diff.promote import adoptable, promoted_indexes
 from schema_assets.diff.sqltext import ident, qualified
 
 Key = tuple[str, str, str]
@@ -145,9 +145,7 @@ def compare_constraints(ctx: Context) -> list[Change]:
 
 def _using_index(ctx: Context, c: Constraint, index: tuple[str, str]) -> Change:
     """Adopt the existing unique index; NOT NULLs are set first (columns.py, same phase)."""
-    q = qualified(c.schema, c.table)
-    kind = "PRIMARY KEY" if c.type == "p" else "UNIQUE"
-    up = f"ALTER TABLE {q} ADD CONSTRAINT {ident(c.name)} {kind} USING INDEX {ident(index[1])}"
+    up = _adopt_sql(c, index[1])
     down = [_drop_sql(c), index_sql(ctx.source.indexes[index])]  # the drop takes the index
     return change(
         "constraint", "create", display(c.schema, c.table, c.name), up=up, down=down,
@@ -155,6 +153,15 @@ def _using_index(ctx: Context, c: Constraint, index: tuple[str, str]) -> Change:
         creates=_index_names(c), drops=(index,),
         notes=(f"adopts the unique index {display(*index)}: no second index build",),
     )  # fmt: skip
+
+
+def _adopt_sql(c: Constraint, index_name: str) -> str:
+    """The PK/UNIQUE `c` made from the unique index `index_name` (renamed to the constraint)."""
+    kind = "PRIMARY KEY" if c.type == "p" else "UNIQUE"
+    return (
+        f"ALTER TABLE {qualified(c.schema, c.table)} ADD CONSTRAINT {ident(c.name)} {kind} "
+        f"USING INDEX {ident(index_name)}"
+    )
 
 
 def _children_first(ctx: Context, c: Constraint) -> list[str]:
@@ -231,7 +238,7 @@ def _key_built_concurrently(ctx: Context, c: Constraint) -> list[Change] | None:
     index = ctx.target.indexes.get((c.schema, c.index_name or c.name))
     if c.type not in "pu" or c.deferrable or index is None or index.name != c.name:
         return None
-    if index.predicate or index.include_columns or index.method != "btree":
+    if not adoptable(index):
         return None
     ordering = (" DESC", " NULLS FIRST", " NULLS LAST", " COLLATE ")
     if index.body.count("(") != 1 or any(w in index.body for w in ordering):
@@ -243,7 +250,6 @@ def _key_built_concurrently(ctx: Context, c: Constraint) -> list[Change] | None:
     # A PK's NOT NULLs come first (columns.py, SET_NOT_NULL); a UNIQUE is attached right
     # away, before any FK that references it.
     phase, rank = (phases.SET_NOT_NULL, 5) if c.type == "p" else (phases.CREATE_CONSTRAINT, 1)
-    kind = "PRIMARY KEY" if c.type == "p" else "UNIQUE"
     return [
         create("constraint", name, up=index_sql(index, concurrently=True),
                down=f"DROP INDEX CONCURRENTLY IF EXISTS {iq}", phase=phases.CREATE_CONSTRAINT,
@@ -251,9 +257,7 @@ def _key_built_concurrently(ctx: Context, c: Constraint) -> list[Change] | None:
                creates=_index_names(c),
                notes=("unique index built CONCURRENTLY; the next step makes it the constraint",
                       "a failed concurrent build leaves an INVALID index: drop it and retry")),
-        change("constraint", "attach index", name,
-               up=f"ALTER TABLE {qualified(c.schema, c.table)} ADD CONSTRAINT {ident(c.name)} "
-               f"{kind} USING INDEX {ident(index.name)}",
+        change("constraint", "attach index", name, up=_adopt_sql(c, index.name),
                down=_drop_sql(c), phase=phase, rank=rank, lock=ACCESS_EXCLUSIVE_LOCK,
                notes=("adopts the index built by the previous step: no build under the lock",)),
     ]  # fmt: skip

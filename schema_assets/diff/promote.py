@@ -8,10 +8,16 @@ going away (not kept as a plain index).
 
 from __future__ import annotations
 
-from schema_assets.catalog.model import Name
+from schema_assets.catalog.model import Index, Name
 from schema_assets.diff.context import Context, per_diff
 
 ConstraintKey = tuple[str, str, str]
+
+
+def adoptable(index: Index) -> bool:
+    """USING INDEX takes only a plain btree index: no predicate, no INCLUDE columns (callers
+    check the columns themselves: expressions and non-default ordering are refused too)."""
+    return not (index.predicate or index.include_columns) and index.method == "btree"
 
 
 @per_diff
@@ -25,7 +31,7 @@ def promoted_indexes(ctx: Context) -> dict[ConstraintKey, Name]:
         if i.is_unique and not (i.constraint_name or i.parent_index or i.is_partitioned)
     ]
     for key, i in sorted(plain_unique):
-        if i.predicate or i.include_columns or i.method != "btree" or not i.is_valid:
+        if not (adoptable(i) and i.is_valid):
             continue
         kept = dst.indexes.get(key)
         if kept is not None and kept.constraint_name is None and kept.definition == i.definition:

@@ -34,9 +34,7 @@ def _ready(skipped: dg.AssetSelection) -> dg.AutomationCondition:
 
 
 def table_condition(
-    key: dg.AssetKey | None = None,
-    step: tuple[dg.AssetKey, ...] = (),
-    external: tuple[dg.AssetKey, ...] = (),
+    key: dg.AssetKey, step: tuple[dg.AssetKey, ...], external: tuple[dg.AssetKey, ...]
 ) -> dg.AutomationCondition:
     """The condition of table asset `key`; `step` lists every table its loader writes,
     `external` the tables no loader writes.
@@ -47,7 +45,7 @@ def table_condition(
     fresh warehouse before `staging/bars`, which `ml/training_examples` reads, was loaded.
     """
     schema = dg.AssetSelection.assets(VALIDATED_SCHEMA)
-    skipped = dg.AssetSelection.assets(*step, *external)
+    ready = _ready(dg.AssetSelection.assets(*step, *external))
     triggered = (
         dg.AutomationCondition.newly_missing()
         | dg.AutomationCondition.any_deps_updated().ignore(schema)
@@ -60,15 +58,15 @@ def table_condition(
     condition = (
         dg.AutomationCondition.in_latest_time_window()
         & triggered
-        & _ready(skipped)
+        & ready
         & ~dg.AutomationCondition.in_progress()
         & dg.AutomationCondition.all_deps_blocking_checks_passed()
     )
     for sibling in step:
         if sibling != key:
-            condition = condition & dg.AutomationCondition.asset_matches(
-                sibling, _ready(skipped)
-            ).with_label(f"{sibling.to_user_string()} (same step) ready")
+            condition = condition & dg.AutomationCondition.asset_matches(sibling, ready).with_label(
+                f"{sibling.to_user_string()} (same step) ready"
+            )
     return condition.with_label(LABEL)
 
 

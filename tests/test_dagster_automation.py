@@ -185,3 +185,13 @@ def test_automation_fills_a_fresh_warehouse_step_by_step_and_never_early(
         if graph.get(key).group_name != "schema" and key != dg.AssetKey("validated_schema")
     }
     assert reached == loaded
+
+
+def test_a_table_name_holding_a_newline_stays_on_one_line_in_the_condition_labels() -> None:
+    from schema_assets.defs.automation import table_condition
+
+    own, hostile = dg.AssetKey(["s", "t"]), dg.AssetKey(["s", "x\ny\u202e"])
+    condition = table_condition(own, (own, hostile), ())
+    labels = [child.get_label() or "" for child in condition.children]
+    assert any("(same step) ready" in label for label in labels)
+    assert all(label.isprintable() for label in labels), labels

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+from schema_assets.defs.text import one_line
+
 VALIDATED_SCHEMA = dg.AssetKey("validated_schema")
 LABEL = "eager once the schema is proven"
 
@@ -64,8 +66,9 @@ def table_condition(
     )
     for sibling in step:
         if sibling != key:
+            label = f"{one_line(sibling.to_user_string())} (same step) ready"  # a table name
             condition = condition & dg.AutomationCondition.asset_matches(sibling, ready).with_label(
-                f"{sibling.to_user_string()} (same step) ready"
+                label
             )
     return condition.with_label(LABEL)
 
